@@ -1,0 +1,34 @@
+"""The REST API: one NinjaAPI, a router per app. Spec at /api/openapi.json, docs at /api/docs."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from gongjiang.catalog.api import router as catalog_router
+from gongjiang.core.api import router as core_router
+from gongjiang.core.errors import DomainError, ImportRejected, PermissionDenied
+from gongjiang.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="gongjiang 工匠 API",
+    version="1",
+    description="技能人才工作平台接口。会话认证（登录后使用），写操作需 CSRF 令牌。",
+    auth=django_auth,
+    urls_namespace="api",
+)
+api.add_router("/core", core_router)
+api.add_router("/registry", registry_router)
+api.add_router("/catalog", catalog_router)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if isinstance(exc, PermissionDenied):
+        status = 403
+    elif isinstance(exc, ImportRejected):
+        status = 422
+    else:
+        status = 400
+    return api.create_response(
+        request, {"code": exc.code, "message": exc.message, "details": exc.details}, status=status
+    )

@@ -1,0 +1,68 @@
+"""Roles and what each may do. Object-level scoping (which rows) lives in each app's selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .choices import Role
+
+BUREAU_STAFF = frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER, Role.FINANCE_OFFICER})
+# Roles that read the whole jurisdiction's registry (the auditor read-only).
+JURISDICTION_READERS = BUREAU_STAFF | {Role.AUDITOR}
+# Roles allowed to see ID numbers, phones and bank accounts unmasked.
+PII_ROLES = frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER, Role.FINANCE_OFFICER})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "registry.read": frozenset(JURISDICTION_READERS | {Role.INSTITUTION_CLERK, Role.ENTERPRISE_CLERK, Role.PERSON}),
+    "registry.read_enterprises": frozenset(JURISDICTION_READERS | {Role.ENTERPRISE_CLERK}),
+    "registry.read_institutions": frozenset(JURISDICTION_READERS | {Role.INSTITUTION_CLERK}),
+    "registry.read_teachers": frozenset(JURISDICTION_READERS | {Role.INSTITUTION_CLERK}),
+    "registry.manage": frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER}),
+    "registry.manage_person": frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER, Role.INSTITUTION_CLERK}),
+    "registry.set_list_state": frozenset({Role.BUREAU_ADMIN}),
+    "catalog.read": frozenset(Role),
+    "catalog.manage": frozenset({Role.BUREAU_ADMIN}),
+    "audit.read": frozenset({Role.AUDITOR, Role.BUREAU_ADMIN}),
+    "calendar.manage": frozenset({Role.BUREAU_ADMIN}),
+    "users.manage": frozenset({Role.BUREAU_ADMIN}),
+}
+
+
+def role_of(user: Any) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "role", None) or None
+
+
+def has_capability(user: Any, capability: str) -> bool:
+    role = role_of(user)
+    return role is not None and role in CAPABILITIES[capability]
+
+
+def can_see_pii(user: Any) -> bool:
+    return role_of(user) in PII_ROLES
+
+
+def jurisdiction_ids(user: Any) -> list[int]:
+    if role_of(user) is None:
+        return []
+    cached = getattr(user, "_jurisdiction_ids", None)
+    if cached is None:
+        cached = list(user.jurisdictions.values_list("id", flat=True))
+        user._jurisdiction_ids = cached
+    return cached
+
+
+def require(user: Any, capability: str) -> None:
+    """Raise the domain PermissionDenied unless the user's role has the capability."""
+    from .errors import PermissionDenied
+
+    if not has_capability(user, capability):
+        raise PermissionDenied()
+
+
+def require_jurisdiction(user: Any, jurisdiction_id: int | None) -> None:
+    from .errors import PermissionDenied
+
+    if jurisdiction_id not in jurisdiction_ids(user):
+        raise PermissionDenied("该记录不在您的辖区内")

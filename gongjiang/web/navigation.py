@@ -1,0 +1,37 @@
+"""Role-appropriate navigation: each item names the capability that shows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from gongjiang.core.permissions import has_capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    capability: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("首页", "web:home", "catalog.read"),
+    NavItem("人员", "registry:person_list", "registry.read"),
+    NavItem("企业", "registry:enterprise_list", "registry.read_enterprises"),
+    NavItem("培训机构", "registry:institution_list", "registry.read_institutions"),
+    NavItem("师资", "registry:teacher_list", "registry.read_teachers"),
+    NavItem("职业目录", "catalog:occupation_list", "catalog.read"),
+    NavItem("急需紧缺职业", "catalog:shortage_list", "catalog.read"),
+    NavItem("审计日志", "web:audit_list", "audit.read"),
+)
+
+
+def navigation_for(user: Any) -> list[NavItem]:
+    return [item for item in NAV_ITEMS if has_capability(user, item.capability)]
