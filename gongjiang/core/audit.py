@@ -46,8 +46,13 @@ def to_jsonable(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
-    """The concrete field values of a model instance (foreign keys as ids); encrypted fields as-is."""
-    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    """The concrete field values of a model instance (foreign keys as ids). Ciphertexts and keyed
+    hashes are left out: the masked copies beside them record the change without the secret."""
+    names = fields or [
+        f.attname
+        for f in instance._meta.concrete_fields
+        if not f.attname.endswith(("_encrypted", "_hash")) and f.attname != "password"
+    ]
     return {name: to_jsonable(getattr(instance, name)) for name in names}
 
 
@@ -142,7 +147,9 @@ def audit_verify() -> VerifyResult:
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != prev or head.last_event_id != last_id):
-        return VerifyResult(False, checked, prev, head.last_event_id, "链头与最后一条事件不符：末尾事件被删除")
+        return VerifyResult(
+            False, checked, prev, head.last_event_id, "链头与最后一条事件不符：末尾事件被删除"
+        )
     return VerifyResult(True, checked, prev)
 
 
@@ -151,9 +158,16 @@ def audit_head() -> str:
     return head.last_hash if head else GENESIS
 
 
-def record_create(instance: models.Model, *, actor: Any, event_type: str = "", reason: str = "") -> AuditEvent:
+def record_create(
+    instance: models.Model, *, actor: Any, event_type: str = "", reason: str = ""
+) -> AuditEvent:
     return audit_record(
-        actor=actor, obj=instance, action="create", event_type=event_type, after=snapshot(instance), reason=reason
+        actor=actor,
+        obj=instance,
+        action="create",
+        event_type=event_type,
+        after=snapshot(instance),
+        reason=reason,
     )
 
 

@@ -26,7 +26,9 @@ def is_working_day(day: dt.date, overrides: dict[dt.date, bool] | None = None) -
 
 def _overrides_between(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     return dict(
-        WorkingDayOverride.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_working_day")
+        WorkingDayOverride.objects.filter(date__gte=start, date__lte=end).values_list(
+            "date", "is_working_day"
+        )
     )
 
 

@@ -24,5 +24,7 @@ class ImportRejected(DomainError):
     """A file had bad rows: nothing was written; `details` lists every row's column and reason."""
 
     def __init__(self, errors: list[dict[str, Any]]) -> None:
-        super().__init__("import_rejected", f"导入失败：共 {len(errors)} 处错误，未写入任何数据", details=errors)
+        super().__init__(
+            "import_rejected", f"导入失败：共 {len(errors)} 处错误，未写入任何数据", details=errors
+        )
         self.errors = errors

@@ -34,7 +34,9 @@ class User(AbstractUser):
 
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
-    jurisdictions = models.ManyToManyField(Jurisdiction, verbose_name=_("辖区"), blank=True, related_name="users")
+    jurisdictions = models.ManyToManyField(
+        Jurisdiction, verbose_name=_("辖区"), blank=True, related_name="users"
+    )
     service_unit = models.ForeignKey(
         "registry.ServiceUnit", verbose_name=_("服务单位"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -97,6 +99,9 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("审计链头")
         verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"#{self.last_event_id} {self.last_hash[:12]}"
 
 
 class WorkingDayOverride(models.Model):

@@ -13,7 +13,9 @@ JURISDICTION_READERS = BUREAU_STAFF | {Role.AUDITOR}
 PII_ROLES = frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER, Role.FINANCE_OFFICER})
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    "registry.read": frozenset(JURISDICTION_READERS | {Role.INSTITUTION_CLERK, Role.ENTERPRISE_CLERK, Role.PERSON}),
+    "registry.read": frozenset(
+        JURISDICTION_READERS | {Role.INSTITUTION_CLERK, Role.ENTERPRISE_CLERK, Role.PERSON}
+    ),
     "registry.read_enterprises": frozenset(JURISDICTION_READERS | {Role.ENTERPRISE_CLERK}),
     "registry.read_institutions": frozenset(JURISDICTION_READERS | {Role.INSTITUTION_CLERK}),
     "registry.read_teachers": frozenset(JURISDICTION_READERS | {Role.INSTITUTION_CLERK}),

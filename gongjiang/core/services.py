@@ -55,7 +55,9 @@ def user_create(
     links = {"institution": institution, "enterprise": enterprise, "person": person}
     needed = ROLE_LINK.get(Role(role))
     if needed and links[needed] is None:
-        raise DomainError("missing_link", f"角色“{Role(role).label}”必须关联{User._meta.get_field(needed).verbose_name}")
+        raise DomainError(
+            "missing_link", f"角色“{Role(role).label}”必须关联{User._meta.get_field(needed).verbose_name}"
+        )
     user = User(
         username=username,
         role=role,

@@ -89,7 +89,9 @@ def _formula_cells(archive: zipfile.ZipFile, sheet_index: int) -> dict[tuple[int
     cells: dict[tuple[int, int], str] = {}
     for match in FORMULA_CELL.finditer(xml):
         letters, row, formula = match.groups()
-        text = formula.decode("utf-8", "replace").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+        text = (
+            formula.decode("utf-8", "replace").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+        )
         cells[(int(row) - 1, _column_index(letters.decode()))] = "=" + text
     return cells
 
@@ -100,7 +102,9 @@ def _rows_from_grid(grid: Sequence[Sequence[Any]], start_row: int = 1) -> tuple[
     header = [_cell_text(cell) for cell in grid[0]]
     rows: list[SheetRow] = []
     for offset, raw in enumerate(grid[1:], start=1):
-        values = {header[i]: _cell_text(raw[i]) if i < len(raw) else "" for i in range(len(header)) if header[i]}
+        values = {
+            header[i]: _cell_text(raw[i]) if i < len(raw) else "" for i in range(len(header)) if header[i]
+        }
         if any(values.values()):
             rows.append(SheetRow(number=start_row + offset, values=values))
     if len(rows) > settings.GONGJIANG_MAX_IMPORT_ROWS:

@@ -32,7 +32,9 @@ class ServiceUnit(models.Model):
         verbose_name = _("服务单位")
         verbose_name_plural = _("服务单位")
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["jurisdiction", "code"], name="service_unit_code_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "code"], name="service_unit_code_once")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -82,7 +84,12 @@ class Person(SoftDeletable):
     is_disabled = models.BooleanField(_("残疾人"), default=False)
 
     employer = models.ForeignKey(
-        Enterprise, verbose_name=_("工作单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="employees"
+        Enterprise,
+        verbose_name=_("工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employees",
     )
     contract_start = models.DateField(_("劳动合同起始日"), null=True, blank=True)
     contract_term_months = models.PositiveIntegerField(_("劳动合同期限(月)"), null=True, blank=True)
@@ -109,9 +116,14 @@ class Institution(SoftDeletable):
     )
     filed_on = models.DateField(_("备案日期"), null=True, blank=True)
     evaluation_qualification = models.CharField(
-        _("评价资质"), max_length=40, choices=EvaluationQualification.choices, default=EvaluationQualification.NONE
+        _("评价资质"),
+        max_length=40,
+        choices=EvaluationQualification.choices,
+        default=EvaluationQualification.NONE,
     )
-    list_state = models.CharField(_("名单状态"), max_length=10, choices=ListState.choices, default=ListState.NORMAL)
+    list_state = models.CharField(
+        _("名单状态"), max_length=10, choices=ListState.choices, default=ListState.NORMAL
+    )
     contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     trainees = models.ManyToManyField(
@@ -131,7 +143,9 @@ class InstitutionScope(models.Model):
     """An occupation and level an institution may train and/or evaluate."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="scopes")
-    occupation = models.ForeignKey("catalog.Occupation", verbose_name=_("职业(工种)"), on_delete=models.PROTECT)
+    occupation = models.ForeignKey(
+        "catalog.Occupation", verbose_name=_("职业(工种)"), on_delete=models.PROTECT
+    )
     level = models.ForeignKey("catalog.SkillLevel", verbose_name=_("等级"), on_delete=models.PROTECT)
     may_train = models.BooleanField(_("可培训"), default=True)
     may_evaluate = models.BooleanField(_("可评价"), default=False)
@@ -140,7 +154,9 @@ class InstitutionScope(models.Model):
         verbose_name = _("培训/评价范围")
         verbose_name_plural = _("培训/评价范围")
         constraints = [
-            models.UniqueConstraint(fields=["institution", "occupation", "level"], name="institution_scope_once")
+            models.UniqueConstraint(
+                fields=["institution", "occupation", "level"], name="institution_scope_once"
+            )
         ]
 
     def __str__(self) -> str:
@@ -176,7 +192,9 @@ class InstitutionTrainee(models.Model):
     class Meta:
         verbose_name = _("机构学员")
         verbose_name_plural = _("机构学员")
-        constraints = [models.UniqueConstraint(fields=["institution", "person"], name="institution_trainee_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "person"], name="institution_trainee_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.institution}:{self.person_id}"
@@ -196,7 +214,9 @@ class Teacher(SoftDeletable):
     filed_on = models.DateField(_("备案日期"))
     qualification = models.CharField(_("资格/职称"), max_length=120, blank=True)
     occupations = models.ManyToManyField("catalog.Occupation", verbose_name=_("授课职业"), blank=True)
-    institutions = models.ManyToManyField(Institution, verbose_name=_("所属机构"), blank=True, related_name="teachers")
+    institutions = models.ManyToManyField(
+        Institution, verbose_name=_("所属机构"), blank=True, related_name="teachers"
+    )
 
     class Meta:
         verbose_name = _("师资")

@@ -129,3 +129,13 @@ def person_identifiers(user: Any, person: Person) -> dict[str, str]:
         "phone": person.phone_masked,
         "bank_account": person.bank_account_masked,
     }
+
+
+def person_search(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
+    """By name fragment, or — for an 18-character query — by exact ID through the keyed hash."""
+    from gongjiang.core.pii import keyed_hash
+
+    q = q.strip()
+    if len(q) == 18 and q[:17].isdigit():
+        return qs.filter(id_number_hash=keyed_hash(q))
+    return qs.filter(name__contains=q)

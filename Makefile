@@ -1,0 +1,38 @@
+# gongjiang — two commands: `make demo` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.installed
+
+.PHONY: demo serve install test lint bench clean-var
+
+$(STAMP): requirements/dev.txt requirements/bootstrap.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip -q
+	@test -x $(UV) || $(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements/bootstrap.txt
+	$(UV) pip sync -q --python $(PY) requirements/dev.txt
+	$(UV) pip install -q --python $(PY) --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@$(PY) -m gongjiang.core.secrets_file var/secrets.env
+	$(VENV)/bin/gongjiang migrate --noinput -v 0
+	$(VENV)/bin/gongjiang demo_load
+	@echo "访问地址: http://127.0.0.1:8000/  （API 文档: http://127.0.0.1:8000/api/docs）"
+	$(VENV)/bin/gongjiang runserver 127.0.0.1:8000 --noreload
+
+test: $(STAMP)
+	$(PY) scripts/run_tests.py
+
+lint: $(STAMP)
+	$(PY) scripts/run_tests.py --only lint,format,mypy,check,migrations
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean-var:
+	rm -rf var

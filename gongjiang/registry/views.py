@@ -1,0 +1,209 @@
+"""Read-only registry pages. Every row comes from `selectors`, so what a user sees is scoped there.
+
+Lists never decrypt: they show the masked ID number stored with each row. Searching by ID number
+hashes the query with the keyed hash and compares it with `id_number_hash` (exact match only).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from gongjiang.core.permissions import has_capability
+from gongjiang.core.pii import keyed_hash
+
+from . import selectors
+from .choices import PRIORITY_GROUP_FIELDS
+from .models import Person
+
+PAGE_SIZE = 25
+
+# 18-digit resident ID (last character may be X) or the old 15-digit form.
+ID_NUMBER_RE = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
+
+# Short labels for the six priority groups, shown as tags in lists.
+PRIORITY_GROUP_TAGS: dict[str, str] = {
+    "is_graduate_of_year": "高校毕业生",
+    "is_poverty_monitoring": "防返贫监测",
+    "is_unenrolled_graduate": "未升学毕业生",
+    "is_rural_migrant_worker": "农村转移就业",
+    "is_registered_unemployed": "登记失业",
+    "is_employment_difficulty": "就业困难",
+}
+OTHER_FLAG_FIELDS = ("is_urban_rural_dibao", "is_veteran", "is_disabled")
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionDenied
+
+
+def _search_term(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[:60]
+
+
+def _is_id_number(term: str) -> bool:
+    return bool(ID_NUMBER_RE.match(term))
+
+
+def _page(request: HttpRequest, qs: QuerySet[Any]) -> Page:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _list_context(request: HttpRequest, page: Page, q: str, **extra: Any) -> dict[str, Any]:
+    return {"page": page, "q": q, "querystring": _querystring_without_page(request), **extra}
+
+
+def _priority_tags(person: Person) -> list[str]:
+    return [label for field, label in PRIORITY_GROUP_TAGS.items() if getattr(person, field)]
+
+
+def _flags(person: Person, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": getattr(Person._meta.get_field(field), "verbose_name", field),
+            "value": getattr(person, field),
+        }
+        for field in fields
+    ]
+
+
+# People ---------------------------------------------------------------------------------------
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "registry.read")
+    q = _search_term(request)
+    people = selectors.person_list(request.user)
+    if q:
+        if _is_id_number(q):
+            people = people.filter(id_number_hash=keyed_hash(q))
+        else:
+            people = people.filter(name__icontains=q)
+    page = _page(request, people)
+    rows = [{"person": person, "tags": _priority_tags(person)} for person in page.object_list]
+    return render(request, "registry/person_list.html", _list_context(request, page, q, rows=rows))
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "registry.read")
+    person = selectors.person_get(request.user, pk)
+    institutions = selectors.institution_list(request.user).filter(trainees=person)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "identifiers": selectors.person_identifiers(request.user, person),
+            "priority_flags": _flags(person, PRIORITY_GROUP_FIELDS),
+            "other_flags": _flags(person, OTHER_FLAG_FIELDS),
+            "institutions": institutions,
+        },
+    )
+
+
+# Enterprises ----------------------------------------------------------------------------------
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "registry.read_enterprises")
+    q = _search_term(request)
+    enterprises = selectors.enterprise_list(request.user)
+    if q:
+        enterprises = enterprises.filter(Q(name__icontains=q) | Q(credit_code__iexact=q))
+    page = _page(request, enterprises)
+    return render(request, "registry/enterprise_list.html", _list_context(request, page, q))
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "registry.read_enterprises")
+    enterprise = selectors.enterprise_get(request.user, pk)
+    employees = selectors.person_list(request.user).filter(employer=enterprise)
+    page = _page(request, employees)
+    return render(
+        request,
+        "registry/enterprise_detail.html",
+        {"enterprise": enterprise, "page": page, "querystring": _querystring_without_page(request)},
+    )
+
+
+# Institutions ---------------------------------------------------------------------------------
+
+
+@login_required
+def institution_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "registry.read_institutions")
+    q = _search_term(request)
+    institutions = selectors.institution_list(request.user)
+    if q:
+        institutions = institutions.filter(Q(name__icontains=q) | Q(credit_code__iexact=q))
+    page = _page(request, institutions)
+    return render(request, "registry/institution_list.html", _list_context(request, page, q))
+
+
+@login_required
+def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "registry.read_institutions")
+    institution = selectors.institution_get(request.user, pk)
+    return render(
+        request,
+        "registry/institution_detail.html",
+        {
+            "institution": institution,
+            "scopes": institution.scopes.select_related("occupation", "level").order_by(
+                "occupation__name", "id"
+            ),
+            "list_changes": institution.list_changes.select_related("changed_by").all(),
+            "teachers": selectors.teacher_list(request.user).filter(institutions=institution),
+            "trainee_count": selectors.person_list(request.user).filter(institutions=institution).count(),
+        },
+    )
+
+
+# Teachers -------------------------------------------------------------------------------------
+
+
+@login_required
+def teacher_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "registry.read_teachers")
+    q = _search_term(request)
+    teachers = selectors.teacher_list(request.user).prefetch_related("occupations")
+    if q:
+        if _is_id_number(q):
+            teachers = teachers.filter(id_number_hash=keyed_hash(q))
+        else:
+            teachers = teachers.filter(Q(name__icontains=q) | Q(filing_number__iexact=q))
+    page = _page(request, teachers)
+    return render(request, "registry/teacher_list.html", _list_context(request, page, q))
+
+
+@login_required
+def teacher_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "registry.read_teachers")
+    teacher = selectors.teacher_get(request.user, pk)
+    return render(
+        request,
+        "registry/teacher_detail.html",
+        {
+            "teacher": teacher,
+            "occupations": teacher.occupations.all(),
+            "institutions": selectors.institution_list(request.user).filter(teachers=teacher),
+        },
+    )

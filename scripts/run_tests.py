@@ -1,0 +1,102 @@
+#!/usr/bin/env python
+"""`make test`: every stage in order, each timed, the first failure stops the run.
+
+Stages: ruff lint, ruff format check, mypy, Django checks (incl. prod --deploy), makemigrations
+--check, pytest on SQLite (with browser tests), pytest on PostgreSQL (all but browser tests).
+
+PostgreSQL at DATABASE_URL_PG (default postgres://postgres@127.0.0.1:5432/test): when unreachable,
+the stage is skipped with one line, except under CI=true where that is a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PG_URL = os.environ.get("DATABASE_URL_PG", "postgres://postgres@127.0.0.1:5432/test")
+PROD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+    "GONGJIANG_SECRET_KEY": "check-only-" + os.urandom(24).hex(),
+    "GONGJIANG_ID_HASH_KEY": os.urandom(16).hex(),
+    "GONGJIANG_FIELD_KEY": "A" * 43 + "=",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def pg_reachable() -> bool:
+    parsed = urlparse(PG_URL)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=3):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_stage(extra_env: dict[str, str], args: list[str]) -> tuple[list[str], dict[str, str]]:
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.test", **extra_env}
+    return [str(BIN / "pytest"), "-q", "-p", "no:randomly", *args], env
+
+
+def stages() -> list[tuple[str, list[str] | None, dict[str, str]]]:
+    test_env = {"DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    manage = [str(BIN / "python"), "manage.py"]
+    sqlite_cmd, sqlite_env = pytest_stage({}, [])
+    pg: list[str] | None
+    pg, pg_env = pytest_stage({"DATABASE_URL": PG_URL}, ["-m", "not browser"])
+    if not pg_reachable():
+        if os.environ.get("CI") == "true":
+            print(f"PostgreSQL 不可达（{PG_URL}）：CI=true 时这是失败。", file=sys.stderr)
+            sys.exit(1)
+        print(f"跳过 PostgreSQL 测试：{PG_URL} 不可达（设置 DATABASE_URL_PG 指定其他地址）。")
+        pg = None
+    return [
+        ("lint", [str(BIN / "ruff"), "check", "."], {}),
+        ("format", [str(BIN / "ruff"), "format", "--check", "."], {}),
+        ("mypy", [str(BIN / "mypy"), "gongjiang", "config"], test_env),
+        ("check", [*manage, "check", "--fail-level", "WARNING"], test_env),
+        ("check-deploy", [*manage, "check", "--deploy", "--fail-level", "WARNING"], PROD_ENV),
+        ("migrations", [*manage, "makemigrations", "--check", "--dry-run"], test_env),
+        ("chromium", [str(ROOT / "scripts" / "ensure-chromium")], {}),
+        ("pytest-sqlite", sqlite_cmd, sqlite_env),
+        ("pytest-postgres", pg, pg_env),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", default="", help="逗号分隔的阶段名")
+    options = parser.parse_args()
+    only = {s for s in options.only.split(",") if s}
+    timings: list[tuple[str, float, str]] = []
+    for name, cmd, env in stages():
+        if only and name not in only:
+            continue
+        if cmd is None:
+            timings.append((name, 0.0, "skipped"))
+            continue
+        print(f"==> {name}: {' '.join(cmd[-3:])}", flush=True)
+        start = time.monotonic()
+        result = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **env}, check=False)  # noqa: S603
+        elapsed = time.monotonic() - start
+        status = "ok" if result.returncode == 0 else f"FAILED ({result.returncode})"
+        timings.append((name, elapsed, status))
+        print(f"<== {name}: {status} in {elapsed:.1f}s", flush=True)
+        if result.returncode != 0:
+            break
+    print("\nstage times:")
+    for name, elapsed, status in timings:
+        print(f"  {name:<16} {elapsed:8.1f}s  {status}")
+    failed = [t for t in timings if t[2].startswith("FAILED")]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
