@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -140,7 +140,7 @@ def shortage_add(request: HttpRequest, payload: ShortageEntryIn) -> Any:
         valid_to=payload.valid_to,
         source=payload.source,
     )
-    return 201, entry
+    return Status(201, entry)
 
 
 @router.post("/shortage/{entry_id}/end", response=ShortageEntryOut, summary="结束急需紧缺职业条目")

@@ -117,7 +117,7 @@ def read_xlsx(data: bytes) -> tuple[list[str], list[SheetRow]]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
-        grid = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        grid: list[list[Any]] = [list(r) for r in sheet.to_python(skip_empty_area=False)]
     except Exception as exc:  # calamine raises several unrelated error types for damaged files
         raise DomainError("bad_file", "无法读取 Excel 文件，请使用下载的模板另存为 .xlsx") from exc
     for (r, c), formula in _formula_cells(archive, 0).items():

@@ -123,12 +123,11 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
             display_name=note,
             **links,
         )
-        logins.append(DemoLogin(username, Role(role).label, password, note))
+        logins.append(DemoLogin(username, str(Role(role).label), password, note))
         return user
 
-    admin_holder: list[Any] = []
-    admin_holder.append(login("admin", Role.BUREAU_ADMIN, "局管理员 赵主任"))
-    admin = admin_holder[0]
+    # The first administrator is bootstrapped (no actor); everything after is done by them.
+    admin = login("admin", Role.BUREAU_ADMIN, "局管理员 赵主任", actor=None)
     catalog_load_reference(actor=admin, jurisdiction=xq)
     for name in SHORTAGE:
         occupation = Occupation.objects.get(name=name)
@@ -217,14 +216,14 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
         if not employed:
             registry.institution_trainee_register(actor=admin, institution=institutions[i % 7], person=person)
         people.append(person)
-    login("reviewer1", Role.CENTRE_REVIEWER, "第一服务中心 审核员", service_unit=units["centre-1"])
-    login("reviewer2", Role.CENTRE_REVIEWER, "第二服务中心 审核员", service_unit=units["centre-2"])
-    login("finance", Role.FINANCE_OFFICER, "就业科 财务", service_unit=units["employment-section"])
-    login("jiaotong", Role.INSTITUTION_CLERK, "甘肃交通职业技术学院 经办人", institution=institutions[0])
-    login("boren", Role.INSTITUTION_CLERK, "新区博仁职业技能培训学校 经办人", institution=institutions[4])
-    login("enterprise", Role.ENTERPRISE_CLERK, f"{enterprises[4].name} 经办人", enterprise=enterprises[4])
-    login("worker", Role.PERSON, f"{people[4].name}（职工）", person=people[4])
-    login("auditor", Role.AUDITOR, "审计 钱审计")
+    login("reviewer1", Role.CENTRE_REVIEWER, "第一服务中心 审核员", admin, service_unit=units["centre-1"])
+    login("reviewer2", Role.CENTRE_REVIEWER, "第二服务中心 审核员", admin, service_unit=units["centre-2"])
+    login("finance", Role.FINANCE_OFFICER, "就业科 财务", admin, service_unit=units["employment-section"])
+    login("jiaotong", Role.INSTITUTION_CLERK, "甘肃交通职业技术学院 经办人", admin, institution=institutions[0])
+    login("boren", Role.INSTITUTION_CLERK, "新区博仁职业技能培训学校 经办人", admin, institution=institutions[4])
+    login("enterprise", Role.ENTERPRISE_CLERK, f"{enterprises[4].name} 经办人", admin, enterprise=enterprises[4])
+    login("worker", Role.PERSON, f"{people[4].name}（职工）", admin, person=people[4])
+    login("auditor", Role.AUDITOR, "审计 钱审计", admin)
     logins_path.parent.mkdir(parents=True, exist_ok=True)
     lines = [
         "# 演示账号（本机生成，请勿提交）",

@@ -117,6 +117,58 @@ CASES: dict[str, Callable[[Any], Any]] = {
     "registry.teacher_update": lambda w: w.fn(actor=w.root, teacher=w.teacher_a, qualification="高级技师"),
     "registry.teacher_soft_delete": lambda w: w.fn(actor=w.root, teacher=w.teacher_b, reason="调离"),
 }
+
+
+def _occupation(name: str = "电工") -> Any:
+    from gongjiang.catalog.models import Occupation
+
+    return Occupation.objects.get_or_create(name=name)[0]
+
+
+def _shortage_entry(w: Any) -> Any:
+    from gongjiang.catalog.services import shortage_entry_add
+
+    return shortage_entry_add(
+        actor=w.root,
+        jurisdiction=w.jurisdiction,
+        occupation=_occupation(),
+        valid_from=dt.date(2025, 1, 1),
+        valid_to=None,
+        source="测试目录",
+    )
+
+
+CASES.update(
+    {
+        "catalog.catalog_load_reference": lambda w: w.fn(actor=w.root, jurisdiction=w.jurisdiction),
+        "catalog.occupation_create": lambda w: w.fn(actor=w.root, name="新职业"),
+        "catalog.occupation_update": lambda w: w.fn(actor=w.root, occupation=_occupation(), is_green=True),
+        "catalog.occupation_class_set": lambda w: w.fn(
+            actor=w.root,
+            jurisdiction=w.jurisdiction,
+            occupation=_occupation(),
+            subsidy_class="A",
+            citation="新民社发〔2025〕13号 附件3 A类",
+        ),
+        "catalog.shortage_entry_add": lambda w: _shortage_entry(w),
+        "catalog.shortage_entry_end": lambda w: w.fn(
+            actor=w.root, entry=_shortage_entry(w), valid_to=dt.date(2025, 12, 31)
+        ),
+        "catalog.catalog_import_occupations": lambda w: w.fn(
+            actor=w.root,
+            jurisdiction=w.jurisdiction,
+            filename="o.csv",
+            data="职业名称,职业类别,数字职业,绿色职业\n焊工,A,否,否\n".encode(),
+        ),
+        "catalog.shortage_import": lambda w: w.fn(
+            actor=w.root,
+            jurisdiction=w.jurisdiction,
+            filename="s.csv",
+            data=f"职业名称,起始日期,截止日期,目录来源\n{_occupation().name},2025-01-01,,测试目录\n".encode(),
+        ),
+    }
+)
+
 # Read-only helpers that live in services.py because create and import share them.
 EXEMPT = {"registry.person_check_new": "只做校验，不写数据"}
 
