@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongjiang.core import errors
 from gongjiang.core.models import Jurisdiction
-from gongjiang.core.permissions import has_capability
+from gongjiang.core.permissions import has_capability, require
 
 from . import selectors, services
 from .forms import ImportForm, OccupationFilterForm, ShortageAddForm, ShortageEndForm, ShortageFilterForm
@@ -133,6 +133,7 @@ def shortage_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @_forbidden_on_domain_denial
 def shortage_add(request: HttpRequest) -> HttpResponse:
+    require(request.user, services.MANAGE)
     form = ShortageAddForm(request.POST, occupations=selectors.occupation_choices(request.user))
     if form.is_valid():
         try:
@@ -158,6 +159,7 @@ def shortage_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 @_forbidden_on_domain_denial
 def shortage_end(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, services.MANAGE)
     try:
         entry = selectors.shortage_entry_get(request.user, pk)
     except ShortageOccupationEntry.DoesNotExist as exc:
@@ -194,8 +196,7 @@ def import_export(request: HttpRequest) -> HttpResponse:
     row_errors: list[dict[str, Any]] = []
     status = 200
     if request.method == "POST":
-        if not can_manage:
-            raise errors.PermissionDenied()
+        require(request.user, services.MANAGE)
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]

@@ -44,15 +44,27 @@ INSTITUTIONS = [
     ("兰州石化职业技术大学", "centre-1", "social_training_evaluation_org", "white"),
     ("新区石化人力资源培训有限公司", "centre-2", "none", "normal"),
 ]
-ENTERPRISE_FIELDS = [
-    "石油化工",
-    "装备制造",
-    "新材料",
-    "生物医药",
-    "现代物流",
-    "电子信息",
-    "食品加工",
-    "新能源",
+ENTERPRISES = [
+    ("恒信石油化工有限公司", "石油化工", "state", "large"),
+    ("华盛精细化工有限公司", "石油化工", "private_corp", "medium"),
+    ("金鼎装备制造有限公司", "装备制造", "private_corp", "large"),
+    ("宏泰机械制造有限公司", "装备制造", "private", "medium"),
+    ("瑞丰现代物流有限公司", "现代物流", "private_corp", "medium"),
+    ("陇原冷链物流有限公司", "现代物流", "private", "small"),
+    ("丝路新材料科技有限公司", "新材料", "private_corp", "medium"),
+    ("黄河铝业有限公司", "新材料", "state", "large"),
+    ("康源生物医药有限公司", "生物医药", "private_corp", "medium"),
+    ("祁连中药饮片有限公司", "生物医药", "collective", "small"),
+    ("新港电子信息有限公司", "电子信息", "private_corp", "medium"),
+    ("智联数据服务有限公司", "电子信息", "private", "small"),
+    ("陇上食品加工有限公司", "食品加工", "private", "small"),
+    ("秦王川牛肉面食品店", "食品加工", "individual", "small"),
+    ("光能新能源科技有限公司", "新能源", "private_corp", "medium"),
+    ("风电装备有限公司", "新能源", "state", "large"),
+    ("安康养老服务有限公司", "养老服务", "private", "small"),
+    ("建工建筑安装有限公司", "建筑", "state", "large"),
+    ("通达汽车维修部", "汽车维修", "individual", "small"),
+    ("博雅家政服务有限公司", "家政服务", "private", "small"),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉兰文斌鹏飞海燕晓东"
@@ -112,10 +124,10 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
     xq = jurisdictions["lanzhou-xinqu"]
     logins: list[DemoLogin] = []
 
-    def login(username: str, role: str, note: str, **links: Any) -> Any:
+    def login(username: str, role: str, note: str, actor: Any, **links: Any) -> Any:
         password = secrets.token_urlsafe(12)
         user = user_create(
-            actor=None if not logins else admin_holder[0],
+            actor=actor,
             username=username,
             password=password,
             role=role,
@@ -166,15 +178,14 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
         registry.enterprise_create(
             actor=admin,
             jurisdiction=xq,
-            name=f"兰州新区{b.rng.choice('华盛恒信瑞丰宏泰金鼎')}{field}{'有限公司' if i % 3 else '股份有限公司'}{i + 1:02d}",
+            name=f"兰州新区{name}",
             credit_code=b.credit_code(),
-            ownership=b.rng.choice(["state", "private_corp", "private", "collective"]),
-            size=b.rng.choice(["large", "medium", "small", "small"]),
+            ownership=ownership,
+            size=size,
             business_field=field,
-            insured_headcount=b.rng.randint(20, 2000),
+            insured_headcount=b.rng.randint(30, 2000),
         )
-        for i, field in enumerate(ENTERPRISE_FIELDS * 3)
-        if i < 20
+        for name, field, ownership, size in ENTERPRISES
     ]
     occupations = list(Occupation.objects.all()[:40])
     for i in range(10):
@@ -219,9 +230,15 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
     login("reviewer1", Role.CENTRE_REVIEWER, "第一服务中心 审核员", admin, service_unit=units["centre-1"])
     login("reviewer2", Role.CENTRE_REVIEWER, "第二服务中心 审核员", admin, service_unit=units["centre-2"])
     login("finance", Role.FINANCE_OFFICER, "就业科 财务", admin, service_unit=units["employment-section"])
-    login("jiaotong", Role.INSTITUTION_CLERK, "甘肃交通职业技术学院 经办人", admin, institution=institutions[0])
-    login("boren", Role.INSTITUTION_CLERK, "新区博仁职业技能培训学校 经办人", admin, institution=institutions[4])
-    login("enterprise", Role.ENTERPRISE_CLERK, f"{enterprises[4].name} 经办人", admin, enterprise=enterprises[4])
+    login(
+        "jiaotong", Role.INSTITUTION_CLERK, "甘肃交通职业技术学院 经办人", admin, institution=institutions[0]
+    )
+    login(
+        "boren", Role.INSTITUTION_CLERK, "新区博仁职业技能培训学校 经办人", admin, institution=institutions[4]
+    )
+    login(
+        "enterprise", Role.ENTERPRISE_CLERK, f"{enterprises[4].name} 经办人", admin, enterprise=enterprises[4]
+    )
     login("worker", Role.PERSON, f"{people[4].name}（职工）", admin, person=people[4])
     login("auditor", Role.AUDITOR, "审计 钱审计", admin)
     logins_path.parent.mkdir(parents=True, exist_ok=True)

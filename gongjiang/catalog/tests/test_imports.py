@@ -139,7 +139,7 @@ def test_shortage_import_good(bureau_admin, jurisdiction, occupations, make_xlsx
     data = make_xlsx(
         [
             SHORTAGE_HEADER,
-            ["焊工", dt.datetime(2025, 1, 1), dt.datetime(2025, 12, 31), "2025 年急需紧缺职业目录"],
+            ["焊工", dt.date(2025, 1, 1), dt.date(2025, 12, 31), "2025 年急需紧缺职业目录"],
             ["电工", "2025/03/01", None, "2025 年急需紧缺职业目录"],
         ]
     )

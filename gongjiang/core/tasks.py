@@ -1,0 +1,14 @@
+"""Background tasks (django-tasks). Demo and tests run them inline (ImmediateBackend); production
+queues them in the database (django_tasks_db) for `gongjiang db_worker`. Later issues add their
+tasks here, beside their app."""
+
+from django_tasks import task
+
+from .audit import audit_verify
+
+
+@task()
+def audit_verify_task() -> dict[str, object]:
+    """Nightly check of the audit hash chain; the result is kept with the task."""
+    result = audit_verify()
+    return {"ok": result.ok, "checked": result.checked, "broken_event_id": result.broken_event_id}
