@@ -18,7 +18,11 @@ def _manage(args, env):
     # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
     base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
         check=False,
     )
 

@@ -19,7 +19,9 @@ def test_demo_data_set(tmp_path):
     # then the documents' units and institutions exist
     assert demo_is_loaded()
     assert set(ServiceUnit.objects.values_list("name", flat=True)) == {
-        "兰州新区社会保障第一服务中心", "兰州新区社会保障第二服务中心", "就业科",
+        "兰州新区社会保障第一服务中心",
+        "兰州新区社会保障第二服务中心",
+        "就业科",
     }
     assert set(Institution.objects.values_list("name", flat=True)) == {name for name, *_ in INSTITUTIONS}
     assert Teacher.objects.count() == 10
