@@ -55,9 +55,8 @@ def user_create(
     links = {"institution": institution, "enterprise": enterprise, "person": person}
     needed = ROLE_LINK.get(Role(role))
     if needed and links[needed] is None:
-        raise DomainError(
-            "missing_link", f"角色“{Role(role).label}”必须关联{User._meta.get_field(needed).verbose_name}"
-        )
+        label = {"institution": "培训机构", "enterprise": "企业", "person": "本人档案"}[needed]
+        raise DomainError("missing_link", f"角色“{Role(role).label}”必须关联{label}")
     user = User(
         username=username,
         role=role,

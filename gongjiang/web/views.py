@@ -13,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from gongjiang.core.choices import AuditAction
-from gongjiang.core.models import AuditEvent
-from gongjiang.core.permissions import has_capability, jurisdiction_ids
+from gongjiang.core.permissions import has_capability
+from gongjiang.core.selectors import audit_event_list
 
 from .navigation import navigation_for
 
@@ -63,7 +63,7 @@ def _compact_json(value: Any) -> str:
 def audit_list(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, "audit.read"):
         raise PermissionDenied
-    scoped = AuditEvent.objects.filter(jurisdiction_id__in=jurisdiction_ids(request.user))
+    scoped = audit_event_list(request.user)
     object_types = list(scoped.order_by("object_type").values_list("object_type", flat=True).distinct())
 
     object_type = request.GET.get("object_type", "")
