@@ -32,5 +32,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_initial")]
+    dependencies = [("core", "0002_user_scope_links")]
     operations = [migrations.RunPython(forwards, backwards)]
