@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "gongjiang.core",
     "gongjiang.catalog",
     "gongjiang.registry",
+    "gongjiang.policy",
     "gongjiang.web",
 ]
 
