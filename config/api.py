@@ -7,6 +7,7 @@ from ninja.security import django_auth
 from gongjiang.catalog.api import router as catalog_router
 from gongjiang.core.api import router as core_router
 from gongjiang.core.errors import DomainError, ImportRejected, PermissionDenied
+from gongjiang.policy.api import router as policy_router
 from gongjiang.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -19,6 +20,7 @@ api = NinjaAPI(
 api.add_router("/core", core_router)
 api.add_router("/registry", registry_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/", policy_router)
 
 
 @api.exception_handler(DomainError)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("registry/", include("gongjiang.registry.urls")),
     path("catalog/", include("gongjiang.catalog.urls")),
+    path("policy/", include("gongjiang.policy.urls")),
     path("", include("gongjiang.web.urls")),
 ]

@@ -24,6 +24,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "registry.set_list_state": frozenset({Role.BUREAU_ADMIN}),
     "catalog.read": frozenset(Role),
     "catalog.manage": frozenset({Role.BUREAU_ADMIN}),
+    "policy.quote": frozenset(Role),
     "audit.read": frozenset({Role.AUDITOR, Role.BUREAU_ADMIN}),
     "calendar.manage": frozenset({Role.BUREAU_ADMIN}),
     "users.manage": frozenset({Role.BUREAU_ADMIN}),

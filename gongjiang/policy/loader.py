@@ -205,9 +205,11 @@ def load_pack(directory: Path) -> Pack:
         _check_keys(bwhere, spec, BENEFIT_KEYS, {"label", "rule", "beneficiary", "citation"})
         if spec["beneficiary"] not in {"person", "organisation"}:
             raise PackError(f"{bwhere}: beneficiary 应为 person 或 organisation")
-        facts = {
-            name: _fact(f"{bwhere} facts.{name}", name, f) for name, f in (spec.get("facts") or {}).items()
-        }
+        raw_facts = spec.get("facts") or {}
+        for name in raw_facts:
+            if not isinstance(name, str):  # YAML 1.1 reads `on`, `yes`, `no` as booleans
+                raise PackError(f"{bwhere}: 事实名 {name!r} 应为字符串（请加引号）")
+        facts = {name: _fact(f"{bwhere} facts.{name}", name, f) for name, f in raw_facts.items()}
         config = spec.get("config") or {}
         for param_path in _config_paths(config):
             if param_path not in parameters:

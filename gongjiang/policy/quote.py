@@ -70,10 +70,10 @@ def _fact_value(spec: FactSpec, raw: Any) -> tuple[Any, str | None]:
     if spec.type == "str":
         return (raw.strip(), None) if isinstance(raw, str) and raw.strip() else (None, "应为非空字符串")
     if spec.type == "decimal":
-        value = _decimal(raw)
-        return (value, None) if value is not None else (None, "应为数值")
-    value = _date(raw)
-    return (value, None) if value is not None else (None, "应为 YYYY-MM-DD 日期")
+        number = _decimal(raw)
+        return (number, None) if number is not None else (None, "应为数值")
+    day = _date(raw)
+    return (day, None) if day is not None else (None, "应为 YYYY-MM-DD 日期")
 
 
 def _facts(benefit: Benefit, raw: Any, where: str, problems: list[str]) -> dict[str, Any]:
@@ -134,7 +134,8 @@ def parse(
         raise QuoteInputError([f"{where}: 应为 JSON 对象"])
     for key in sorted(set(raw) - REQUEST_KEYS):
         problems.append(f"{where}{key}: 未知字段")
-    pack = packs.get(raw.get("policy")) if isinstance(raw.get("policy"), str) else None
+    policy_id, benefit_key = raw.get("policy"), raw.get("benefit")
+    pack = packs.get(policy_id) if isinstance(policy_id, str) else None
     if pack is None:
         problems.append(
             f"{where}policy: 未知政策包 {raw.get('policy')!r}（可用：{', '.join(sorted(packs))}）"
@@ -144,7 +145,7 @@ def parse(
         problems.append(f"{where}date: 应为 YYYY-MM-DD 日期")
     benefit = None
     if pack is not None:
-        benefit = pack.benefits.get(raw.get("benefit")) if isinstance(raw.get("benefit"), str) else None
+        benefit = pack.benefits.get(benefit_key) if isinstance(benefit_key, str) else None
         if benefit is None:
             problems.append(f"{where}benefit: {pack.id} 没有补贴项目 {raw.get('benefit')!r}")
     facts = _facts(benefit, raw.get("facts"), where, problems) if benefit else {}

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -174,7 +174,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     person = services.person_create(
         actor=request.user, jurisdiction=_home_jurisdiction(request.user), **payload.dict()
     )
-    return 201, _person_out(request.user, person)
+    return Status(201, _person_out(request.user, person))
 
 
 @router.post("/people/import", response={201: ImportResult})
@@ -185,7 +185,7 @@ def import_people(request: HttpRequest, file: File[UploadedFile]) -> Any:
         filename=file.name or "",
         data=file.read(),
     )
-    return 201, {"created": len(created)}
+    return Status(201, {"created": len(created)})
 
 
 @router.get("/enterprises", response=list[EnterpriseOut])
@@ -204,7 +204,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
     enterprise = services.enterprise_create(
         actor=request.user, jurisdiction=_home_jurisdiction(request.user), **payload.dict()
     )
-    return 201, enterprise
+    return Status(201, enterprise)
 
 
 @router.get("/institutions", response=list[InstitutionOut])

@@ -30,6 +30,7 @@ CARD_DESCRIPTIONS: dict[str, str] = {
     "registry:teacher_list": "备案师资、授课职业与所属机构",
     "catalog:occupation_list": "职业(工种)目录及补贴类别",
     "catalog:shortage_list": "急需紧缺职业(工种)指导目录",
+    "policy:trial": "按政策包试算补贴金额、依据条款与不符合原因",
     "web:audit_list": "全部变更的留痕记录，可按对象与操作筛选",
 }
 

@@ -71,6 +71,7 @@ PAGES: dict[str, Route] = {
     "catalog:shortage_list": Route(ALL),
     "catalog:import_export": Route(ALL),  # export for all; the import form and POST for bureau admins only
     "catalog:export_xlsx": Route(ALL),
+    "policy:trial": Route(ALL),
 }
 # Routes not driven by GET in this matrix, each with the reason.
 PAGE_EXEMPT = {
@@ -82,6 +83,7 @@ PAGE_EXEMPT = {
 
 API: dict[str, Route] = {
     "GET /api/core/me": Route(ALL),
+    "GET /api/policy/packs": Route(ALL),
     "GET /api/core/audit-events": Route(frozenset({Role.AUDITOR, Role.BUREAU_ADMIN})),
     "GET /api/registry/people": Route(PEOPLE_READERS),
     "GET /api/registry/people/export.xlsx": Route(PEOPLE_READERS),

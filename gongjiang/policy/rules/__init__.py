@@ -13,14 +13,18 @@ from ..model import Decision
 from .context import RuleContext
 
 RULES: dict[str, Callable[[RuleContext], Decision]] = {}
+RULE_LABELS: dict[str, str] = {}
 
 
-def rule(name: str) -> Callable[[Callable[[RuleContext], Decision]], Callable[[RuleContext], Decision]]:
+def rule(
+    name: str, label: str = ""
+) -> Callable[[Callable[[RuleContext], Decision]], Callable[[RuleContext], Decision]]:
     def register(fn: Callable[[RuleContext], Decision]) -> Callable[[RuleContext], Decision]:
         RULES[name] = fn
+        RULE_LABELS[name] = label or name
         return fn
 
     return register
 
 
-from . import common, lanzhou  # noqa: E402, F401  (registration side effect)
+from . import common, huzhou, lanzhou, shangyu  # noqa: E402, F401  (registration side effect)

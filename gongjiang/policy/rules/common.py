@@ -54,7 +54,7 @@ def apply_schedule(ctx: RuleContext, total: Decimal, spec: dict[str, Any] | None
         )
 
 
-@rule("choice")
+@rule("choice", "按标准取值")
 def choice(ctx: RuleContext) -> Decision:
     fact = ctx.cfg("fact")
     if fact:
@@ -86,7 +86,7 @@ def choice(ctx: RuleContext) -> Decision:
     return ctx.decision
 
 
-@rule("per_unit")
+@rule("per_unit", "按人数或满组数计")
 def per_unit(ctx: RuleContext) -> Decision:
     count = int(ctx.fact(ctx.cfg("count_fact")))
     threshold_path = ctx.cfg("threshold_param")
@@ -142,7 +142,7 @@ def cap_for_year(ctx: RuleContext, total: Decimal, benefits: list[str] | None = 
     return total
 
 
-@rule("monthly")
+@rule("monthly", "按月发放")
 def monthly(ctx: RuleContext) -> Decision:
     per_month, reference = ctx.amount(ctx.cfg("monthly_param"))
     months = int(ctx.fact(ctx.cfg("months_fact")))

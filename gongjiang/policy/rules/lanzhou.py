@@ -115,17 +115,17 @@ def _training(ctx: RuleContext, *, project: bool) -> Decision:
     return ctx.decision
 
 
-@rule("lanzhou_training")
+@rule("lanzhou_training", "按职业类别和等级计（附件3）")
 def training_subsidy(ctx: RuleContext) -> Decision:
     return _training(ctx, project=False)
 
 
-@rule("lanzhou_project_training")
+@rule("lanzhou_project_training", "项目化培训（附件3 备注6）")
 def project_training(ctx: RuleContext) -> Decision:
     return _training(ctx, project=True)
 
 
-@rule("lanzhou_startup")
+@rule("lanzhou_startup", "创业培训（附件3）")
 def startup_training(ctx: RuleContext) -> Decision:
     course = ctx.fact("course")
     hours = int(ctx.fact("class_hours"))
@@ -139,7 +139,7 @@ def startup_training(ctx: RuleContext) -> Decision:
     return ctx.decision
 
 
-@rule("lanzhou_apprentice")
+@rule("lanzhou_apprentice", "企业新型学徒制（附件3 备注4）")
 def apprentice_subsidy(ctx: RuleContext) -> Decision:
     """备注4: a yearly programme payment per apprentice, outside the 备注5 counts, once a year."""
     level = ctx.fact("level")

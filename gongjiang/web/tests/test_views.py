@@ -213,12 +213,15 @@ def test_audit_list_is_newest_first_with_compact_json(client, world, auditor, bu
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.INSTITUTION_CLERK, ["首页", "人员", "培训机构", "师资", "职业目录", "急需紧缺职业"]),
-        (Role.ENTERPRISE_CLERK, ["首页", "人员", "企业", "职业目录", "急需紧缺职业"]),
-        (Role.PERSON, ["首页", "人员", "职业目录", "急需紧缺职业"]),
+        (
+            Role.INSTITUTION_CLERK,
+            ["首页", "人员", "培训机构", "师资", "职业目录", "急需紧缺职业", "补贴试算"],
+        ),
+        (Role.ENTERPRISE_CLERK, ["首页", "人员", "企业", "职业目录", "急需紧缺职业", "补贴试算"]),
+        (Role.PERSON, ["首页", "人员", "职业目录", "急需紧缺职业", "补贴试算"]),
         (
             Role.AUDITOR,
-            ["首页", "人员", "企业", "培训机构", "师资", "职业目录", "急需紧缺职业", "审计日志"],
+            ["首页", "人员", "企业", "培训机构", "师资", "职业目录", "急需紧缺职业", "补贴试算", "审计日志"],
         ),
     ],
 )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "policy"
+
+urlpatterns = [
+    path("trial/", views.trial, name="trial"),
+]
