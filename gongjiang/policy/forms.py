@@ -18,7 +18,10 @@ def _field(spec: FactSpec) -> forms.Field:
         return forms.ChoiceField(
             label=label,
             required=spec.required,
-            choices=[("", "请选择"), *[(str(c), str(c)) for c in spec.choices]],
+            choices=[
+                ("", "请选择"),
+                *[(str(c), spec.choice_labels.get(str(c), str(c))) for c in spec.choices],
+            ],
         )
     if spec.type == "bool":
         return forms.ChoiceField(label=label, required=spec.required, choices=BOOL_CHOICES)

@@ -37,7 +37,7 @@ UNITS = {
     "years",
 }
 BENEFIT_KEYS = {"label", "rule", "beneficiary", "citation", "facts", "config"}
-FACT_KEYS = {"type", "label", "required", "choices", "min"}
+FACT_KEYS = {"type", "label", "required", "choices", "min", "labels"}
 FACT_TYPES = {"enum", "int", "bool", "str", "decimal", "date"}
 
 
@@ -137,8 +137,17 @@ def _fact(where: str, name: str, data: Any) -> FactSpec:
     choices = tuple(data.get("choices", ()))
     if data["type"] == "enum" and not choices:
         raise PackError(f"{where}: enum 须列出 choices")
+    labels = {str(k): str(v) for k, v in (data.get("labels") or {}).items()}
+    if set(labels) - {str(c) for c in choices}:
+        raise PackError(f"{where}: labels 中有不在 choices 内的取值")
     return FactSpec(
-        name, data["type"], str(data["label"]), bool(data.get("required", True)), choices, data.get("min")
+        name,
+        data["type"],
+        str(data["label"]),
+        bool(data.get("required", True)),
+        choices,
+        data.get("min"),
+        labels,
     )
 
 

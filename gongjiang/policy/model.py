@@ -54,6 +54,7 @@ class FactSpec:
     required: bool = True
     choices: tuple[Any, ...] = ()
     minimum: int | None = None
+    choice_labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,11 @@ MALFORMED = {
         "x: {label: x, rule: choice, beneficiary: person, citation: c, facts: {on: {type: bool, label: A}}}\n",
         "应为字符串",
     ),
+    "label_for_unknown_choice": (
+        "benefits.yaml",
+        "x: {label: x, rule: choice, beneficiary: person, citation: c, facts: {a: {type: enum, label: A, choices: [p], labels: {q: Q}}}}\n",
+        "labels 中有不在 choices 内的取值",
+    ),
     "yaml_syntax": ("benefits.yaml", "x: [unclosed\n", "YAML 语法错误"),
 }
 

@@ -41,7 +41,11 @@ def describe(pack: Pack) -> list[str]:
             f"规则：{RULE_LABELS.get(benefit.rule, benefit.rule)}；依据：{benefit.citation}）"
         )
         for fact in benefit.facts.values():
-            choices = f"，取值 {'/'.join(str(c) for c in fact.choices)}" if fact.choices else ""
+            shown = [
+                f"{c}={fact.choice_labels[str(c)]}" if str(c) in fact.choice_labels else str(c)
+                for c in fact.choices
+            ]
+            choices = f"，取值 {'/'.join(shown)}" if fact.choices else ""
             optional = "" if fact.required else "，可选"
             lines.append(f"    事实 {fact.name}：{fact.label}（{TYPE_LABELS[fact.type]}{choices}{optional}）")
     lines.append("参数：")
