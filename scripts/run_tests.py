@@ -60,7 +60,7 @@ def stages() -> list[tuple[str, list[str] | None, dict[str, str]]]:
     return [
         ("lint", [str(BIN / "ruff"), "check", "."], {}),
         ("format", [str(BIN / "ruff"), "format", "--check", "."], {}),
-        ("mypy", [str(BIN / "mypy"), "gongjiang", "config"], test_env),
+        ("mypy", [str(BIN / "mypy"), "gongjiang", "config", "benchmarks"], test_env),
         ("check", [*manage, "check", "--fail-level", "WARNING"], test_env),
         ("check-deploy", [*manage, "check", "--deploy", "--fail-level", "WARNING"], PROD_ENV),
         ("migrations", [*manage, "makemigrations", "--check", "--dry-run"], test_env),

@@ -25,6 +25,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "catalog.read": frozenset(Role),
     "catalog.manage": frozenset({Role.BUREAU_ADMIN}),
     "policy.quote": frozenset(Role),
+    "policy.simulate": frozenset({Role.BUREAU_ADMIN}),
     "audit.read": frozenset({Role.AUDITOR, Role.BUREAU_ADMIN}),
     "calendar.manage": frozenset({Role.BUREAU_ADMIN}),
     "users.manage": frozenset({Role.BUREAU_ADMIN}),

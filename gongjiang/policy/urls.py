@@ -6,4 +6,5 @@ app_name = "policy"
 
 urlpatterns = [
     path("trial/", views.trial, name="trial"),
+    path("simulate/", views.simulate, name="simulate"),
 ]

@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from gongjiang.core.errors import DomainError
 from gongjiang.core.permissions import has_capability
 
 from .forms import TrialForm
+from .loader import PackError
 from .quote import QuoteInputError
-from .selectors import pack_list, quote_requests
+from .selectors import pack_list, quote_requests, simulate_upload
 
 
 @login_required
@@ -40,3 +42,21 @@ def trial(request: HttpRequest) -> HttpResponse:
     partial = request.headers.get("HX-Request") == "true" and request.method == "POST"
     template = "policy/_trial_result.html" if partial else "policy/trial.html"
     return render(request, template, context)
+
+
+@login_required
+def simulate(request: HttpRequest) -> HttpResponse:
+    """补贴测算 for a bureau admin: an uploaded claims file re-run under a reform (as `gongjiang simulate`)."""
+    if not has_capability(request.user, "policy.simulate"):
+        raise PermissionDenied
+    context: dict[str, object] = {"packs": pack_list(), "reform_text": "", "error": "", "tables": None}
+    if request.method == "POST":
+        upload = request.FILES.get("claims")
+        context["reform_text"] = request.POST.get("reform", "")
+        try:
+            if upload is None:
+                raise DomainError("missing_file", "请上传申领记录文件")
+            context.update(simulate_upload(upload.name or "", upload.read(), str(context["reform_text"])))
+        except (DomainError, PackError) as exc:
+            context["error"] = getattr(exc, "message", str(exc))
+    return render(request, "policy/simulate.html", context)

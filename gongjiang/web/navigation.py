@@ -30,6 +30,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("职业目录", "catalog:occupation_list", "catalog.read"),
     NavItem("急需紧缺职业", "catalog:shortage_list", "catalog.read"),
     NavItem("补贴试算", "policy:trial", "policy.quote"),
+    NavItem("政策测算", "policy:simulate", "policy.simulate"),
     NavItem("审计日志", "web:audit_list", "audit.read"),
 )
 

@@ -31,6 +31,7 @@ CARD_DESCRIPTIONS: dict[str, str] = {
     "catalog:occupation_list": "职业(工种)目录及补贴类别",
     "catalog:shortage_list": "急需紧缺职业(工种)指导目录",
     "policy:trial": "按政策包试算补贴金额、依据条款与不符合原因",
+    "policy:simulate": "上传申领记录，按政策调整方案测算人数与资金变化",
     "web:audit_list": "全部变更的留痕记录，可按对象与操作筛选",
 }
 

@@ -72,6 +72,7 @@ PAGES: dict[str, Route] = {
     "catalog:import_export": Route(ALL),  # export for all; the import form and POST for bureau admins only
     "catalog:export_xlsx": Route(ALL),
     "policy:trial": Route(ALL),
+    "policy:simulate": Route(frozenset({Role.BUREAU_ADMIN})),
 }
 # Routes not driven by GET in this matrix, each with the reason.
 PAGE_EXEMPT = {

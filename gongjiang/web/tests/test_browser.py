@@ -29,8 +29,20 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 # A fixed, well-known path so a person can open the picture after the run; it holds no secret.
 SCREENSHOT = Path("/tmp/gongjiang-home.png")  # noqa: S108
 
-ALL_NAV = ["首页", "人员", "企业", "培训机构", "师资", "职业目录", "急需紧缺职业", "补贴试算", "审计日志"]
-STAFF_NAV = [label for label in ALL_NAV if label != "审计日志"]
+ALL_NAV = [
+    "首页",
+    "人员",
+    "企业",
+    "培训机构",
+    "师资",
+    "职业目录",
+    "急需紧缺职业",
+    "补贴试算",
+    "政策测算",
+    "审计日志",
+]
+STAFF_NAV = [label for label in ALL_NAV if label not in {"审计日志", "政策测算"}]
+AUDITOR_NAV = [label for label in ALL_NAV if label != "政策测算"]
 EXPECTED_NAV = {
     Role.BUREAU_ADMIN: ALL_NAV,
     Role.CENTRE_REVIEWER: STAFF_NAV,
@@ -38,7 +50,7 @@ EXPECTED_NAV = {
     Role.INSTITUTION_CLERK: ["首页", "人员", "培训机构", "师资", "职业目录", "急需紧缺职业", "补贴试算"],
     Role.ENTERPRISE_CLERK: ["首页", "人员", "企业", "职业目录", "急需紧缺职业", "补贴试算"],
     Role.PERSON: ["首页", "人员", "职业目录", "急需紧缺职业", "补贴试算"],
-    Role.AUDITOR: ALL_NAV,
+    Role.AUDITOR: AUDITOR_NAV,
 }
 CLEAR_ID_ROLES = {Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER, Role.FINANCE_OFFICER}
 
