@@ -24,6 +24,7 @@ from gongjiang.core.errors import DomainError, ImportRejected
 from gongjiang.core.models import Jurisdiction
 from gongjiang.core.permissions import jurisdiction_ids, require, require_jurisdiction
 from gongjiang.core.spreadsheets import read_table, require_columns
+from gongjiang.core.validation import validated
 
 from .choices import SubsidyClass
 from .importing import (
@@ -69,20 +70,6 @@ def _require_manager(actor: Any, jurisdiction: Jurisdiction | None = None) -> No
     require(actor, MANAGE)
     if jurisdiction is not None:
         require_jurisdiction(actor, jurisdiction.pk)
-
-
-def _clean(instance: Any) -> None:
-    """`full_clean`, with Django's field errors turned into one Chinese domain error."""
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        parts = []
-        for field_name, messages in exc.message_dict.items():
-            label = field_name
-            if field_name != "__all__":
-                label = str(instance._meta.get_field(field_name).verbose_name)
-            parts.append(f"{label}：{'；'.join(messages)}")
-        raise DomainError("invalid", "；".join(parts)) from exc
 
 
 def _audit_jurisdiction(actor: Any, jurisdiction: Jurisdiction | None) -> int | None:
@@ -157,9 +144,9 @@ def _create_audited(
         try:
             instance.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError:
-            _clean(instance)
+            validated(instance)
     else:
-        _clean(instance)
+        validated(instance)
     instance.save()
     audit_record(
         actor=actor,
@@ -290,7 +277,7 @@ def occupation_create(
     occupation = Occupation(
         name=name, is_digital=is_digital, is_green=is_green, is_special_ability_item=is_special_ability_item
     )
-    _clean(occupation)
+    validated(occupation)
     occupation.save()
     _audit_create(occupation, actor=actor, event_type="occupation_created")
     return occupation
@@ -326,7 +313,7 @@ def occupation_update(
     for field_name, value in changes.items():
         if value is not None:
             setattr(occupation, field_name, value)
-    _clean(occupation)
+    validated(occupation)
     occupation.save()
     # always=True: even a request that changed nothing is on record.
     _audit_update(
@@ -354,14 +341,14 @@ def _class_set(
         row = OccupationClass(
             jurisdiction=jurisdiction, occupation=occupation, subsidy_class=subsidy_class, citation=citation
         )
-        _clean(row)
+        validated(row)
         row.save()
         _audit_create(row, actor=actor, event_type="occupation_class_set", jurisdiction=jurisdiction)
         return row
     before = snapshot(row)
     row.subsidy_class = subsidy_class
     row.citation = citation
-    _clean(row)
+    validated(row)
     row.save()
     _audit_update(
         row,
@@ -451,7 +438,7 @@ def shortage_entry_add(
         valid_to=valid_to,
         source=source.strip(),
     )
-    _clean(entry)
+    validated(entry)
     entry.save()
     _audit_create(entry, actor=actor, event_type="shortage_entry_added", jurisdiction=jurisdiction)
     return entry
@@ -480,7 +467,7 @@ def shortage_entry_end(
         )
     before = snapshot(entry)
     entry.valid_to = valid_to
-    _clean(entry)
+    validated(entry)
     entry.save()
     _audit_update(
         entry,
@@ -509,7 +496,7 @@ def _apply_occupation_row(
     outcome = "unchanged"
     if occupation is None:
         occupation = Occupation(name=row.name, is_digital=row.is_digital, is_green=row.is_green)
-        _clean(occupation)
+        validated(occupation)
         occupation.save()
         _audit_create(
             occupation,
@@ -522,7 +509,7 @@ def _apply_occupation_row(
     elif (occupation.is_digital, occupation.is_green) != (row.is_digital, row.is_green):
         before = snapshot(occupation)
         occupation.is_digital, occupation.is_green = row.is_digital, row.is_green
-        _clean(occupation)
+        validated(occupation)
         occupation.save()
         _audit_update(
             occupation,
@@ -657,7 +644,7 @@ def shortage_import(*, actor: Any, jurisdiction: Jurisdiction, filename: str, da
             valid_to=row.valid_to,
             source=row.source,
         )
-        _clean(entry)
+        validated(entry)
         entry.save()
         _audit_create(
             entry,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from gongjiang.core.errors import DomainError
 from gongjiang.core.models import Jurisdiction
 from gongjiang.core.permissions import require, require_jurisdiction, role_of
 from gongjiang.core.pii import encrypt, keyed_hash, mask_bank_account, mask_id_number, mask_phone
+from gongjiang.core.validation import validated
 
 from .choices import ListState
 from .models import (
@@ -67,19 +67,6 @@ INSTITUTION_EDITABLE = frozenset(
     }
 )
 TEACHER_EDITABLE = frozenset({"name", "qualification", "filed_on"})
-
-
-def _validated(instance: Any) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        messages = []
-        for field, errors in exc.message_dict.items():
-            label = field
-            if field != "__all__":
-                label = str(instance._meta.get_field(field).verbose_name)
-            messages.append(f"{label}：{'；'.join(errors)}")
-        raise DomainError("invalid", "；".join(messages), details=exc.message_dict) from exc
 
 
 def _apply(instance: Any, changes: dict[str, Any], editable: frozenset[str]) -> None:
@@ -160,7 +147,7 @@ def person_create(
     person.bank_account_masked = mask_bank_account(account)
     if employer is not None and employer.jurisdiction_id != jurisdiction.pk:
         raise DomainError("wrong_jurisdiction", "工作单位不在同一辖区")
-    _validated(person)
+    validated(person)
     person.save()
     record_create(person, actor=actor, event_type="person_created")
     if role_of(actor) == Role.INSTITUTION_CLERK:
@@ -174,7 +161,7 @@ def person_update(*, actor: Any, person: Person, reason: str = "", **changes: An
     require_jurisdiction(actor, person.jurisdiction_id)
     before = snapshot(person)
     _apply(person, changes, PERSON_EDITABLE)
-    _validated(person)
+    validated(person)
     person.save()
     record_update(person, before, actor=actor, event_type="person_updated", reason=reason)
     return person
@@ -238,7 +225,7 @@ def enterprise_create(
         jurisdiction=jurisdiction, name=name.strip(), credit_code=code, ownership=ownership, size=size
     )
     _apply(enterprise, attributes, ENTERPRISE_EDITABLE)
-    _validated(enterprise)
+    validated(enterprise)
     enterprise.save()
     record_create(enterprise, actor=actor, event_type="enterprise_created")
     return enterprise
@@ -250,7 +237,7 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, reason: str = "", *
     require_jurisdiction(actor, enterprise.jurisdiction_id)
     before = snapshot(enterprise)
     _apply(enterprise, changes, ENTERPRISE_EDITABLE)
-    _validated(enterprise)
+    validated(enterprise)
     enterprise.save()
     record_update(enterprise, before, actor=actor, event_type="enterprise_updated", reason=reason)
     return enterprise
@@ -275,7 +262,7 @@ def service_unit_create(
         require(actor, "users.manage")
         require_jurisdiction(actor, jurisdiction.pk)
     unit = ServiceUnit(jurisdiction=jurisdiction, code=code, name=name, kind=kind)
-    _validated(unit)
+    validated(unit)
     unit.save()
     record_create(unit, actor=actor, event_type="service_unit_created")
     return unit
@@ -292,7 +279,7 @@ def institution_create(
         raise DomainError("duplicate_institution", "该统一社会信用代码已登记为培训机构")
     institution = Institution(jurisdiction=jurisdiction, name=name.strip(), credit_code=code)
     _apply(institution, attributes, INSTITUTION_EDITABLE)
-    _validated(institution)
+    validated(institution)
     institution.save()
     record_create(institution, actor=actor, event_type="institution_created")
     return institution
@@ -306,7 +293,7 @@ def institution_update(
     require_jurisdiction(actor, institution.jurisdiction_id)
     before = snapshot(institution)
     _apply(institution, changes, INSTITUTION_EDITABLE)
-    _validated(institution)
+    validated(institution)
     institution.save()
     record_update(institution, before, actor=actor, event_type="institution_updated", reason=reason)
     return institution
@@ -422,7 +409,7 @@ def teacher_create(
         qualification=qualification,
     )
     _set_identifiers(teacher, id_number=number, phone=phone)
-    _validated(teacher)
+    validated(teacher)
     teacher.save()
     for institution in institutions or []:
         if institution.jurisdiction_id != jurisdiction.pk:
@@ -442,7 +429,7 @@ def teacher_update(*, actor: Any, teacher: Teacher, reason: str = "", **changes:
     require_jurisdiction(actor, teacher.jurisdiction_id)
     before = snapshot(teacher)
     _apply(teacher, changes, TEACHER_EDITABLE)
-    _validated(teacher)
+    validated(teacher)
     teacher.save()
     record_update(teacher, before, actor=actor, event_type="teacher_updated", reason=reason)
     return teacher

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,6 @@ from gongjiang.policy.tests.casebook import check, load_cases
 
 PACK_ID = "shangyu-2023"
 DOCUMENT = "虞人社〔2023〕19号"
-HERE = Path(__file__).resolve().parent
 CASES = load_cases(PACK_ID)
 
 
