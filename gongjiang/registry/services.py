@@ -95,6 +95,20 @@ def _set_identifiers(record: Person | Teacher, *, id_number: str, phone: str) ->
         record.sex = parsed.sex
 
 
+def _update(
+    record: Any, *, actor: Any, changes: dict[str, Any], editable: frozenset[str], reason: str
+) -> Any:
+    """The shared body of the `<entity>_update` services: scope, whitelist, validate, save, audit."""
+    require(actor, "registry.manage")
+    require_jurisdiction(actor, record.jurisdiction_id)
+    before = snapshot(record)
+    _apply(record, changes, editable)
+    validated(record)
+    record.save()
+    record_update(record, before, actor=actor, event_type=f"{record._meta.model_name}_updated", reason=reason)
+    return record
+
+
 def _soft_delete(record: Any, *, actor: Any, reason: str, event_type: str) -> None:
     _require_reason(reason)
     if record.is_deleted:
@@ -157,14 +171,7 @@ def person_create(
 
 @transaction.atomic
 def person_update(*, actor: Any, person: Person, reason: str = "", **changes: Any) -> Person:
-    require(actor, "registry.manage")
-    require_jurisdiction(actor, person.jurisdiction_id)
-    before = snapshot(person)
-    _apply(person, changes, PERSON_EDITABLE)
-    validated(person)
-    person.save()
-    record_update(person, before, actor=actor, event_type="person_updated", reason=reason)
-    return person
+    return _update(person, actor=actor, changes=changes, editable=PERSON_EDITABLE, reason=reason)
 
 
 @transaction.atomic
@@ -233,14 +240,7 @@ def enterprise_create(
 
 @transaction.atomic
 def enterprise_update(*, actor: Any, enterprise: Enterprise, reason: str = "", **changes: Any) -> Enterprise:
-    require(actor, "registry.manage")
-    require_jurisdiction(actor, enterprise.jurisdiction_id)
-    before = snapshot(enterprise)
-    _apply(enterprise, changes, ENTERPRISE_EDITABLE)
-    validated(enterprise)
-    enterprise.save()
-    record_update(enterprise, before, actor=actor, event_type="enterprise_updated", reason=reason)
-    return enterprise
+    return _update(enterprise, actor=actor, changes=changes, editable=ENTERPRISE_EDITABLE, reason=reason)
 
 
 @transaction.atomic
@@ -289,14 +289,7 @@ def institution_create(
 def institution_update(
     *, actor: Any, institution: Institution, reason: str = "", **changes: Any
 ) -> Institution:
-    require(actor, "registry.manage")
-    require_jurisdiction(actor, institution.jurisdiction_id)
-    before = snapshot(institution)
-    _apply(institution, changes, INSTITUTION_EDITABLE)
-    validated(institution)
-    institution.save()
-    record_update(institution, before, actor=actor, event_type="institution_updated", reason=reason)
-    return institution
+    return _update(institution, actor=actor, changes=changes, editable=INSTITUTION_EDITABLE, reason=reason)
 
 
 @transaction.atomic
@@ -425,14 +418,7 @@ def teacher_create(
 
 @transaction.atomic
 def teacher_update(*, actor: Any, teacher: Teacher, reason: str = "", **changes: Any) -> Teacher:
-    require(actor, "registry.manage")
-    require_jurisdiction(actor, teacher.jurisdiction_id)
-    before = snapshot(teacher)
-    _apply(teacher, changes, TEACHER_EDITABLE)
-    validated(teacher)
-    teacher.save()
-    record_update(teacher, before, actor=actor, event_type="teacher_updated", reason=reason)
-    return teacher
+    return _update(teacher, actor=actor, changes=changes, editable=TEACHER_EDITABLE, reason=reason)
 
 
 @transaction.atomic
