@@ -92,6 +92,10 @@ class QueueItem:
     def overdue(self) -> bool:
         return self.days_left < 0
 
+    @property
+    def overdue_days(self) -> int:
+        return max(-self.days_left, 0)
+
 
 def review_queue(user: Any, *, today: dt.date | None = None) -> list[QueueItem]:
     """Filings waiting for the user's review, soonest deadline first, with working days left
