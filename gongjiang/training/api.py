@@ -6,3 +6,6 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["培训"])
+
+# The operations live beside each part of the lifecycle; importing them registers them on `router`.
+from . import api_filing  # noqa: E402, F401

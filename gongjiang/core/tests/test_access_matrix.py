@@ -9,6 +9,7 @@ reads institution B's trainees, by page, API or export.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,6 +126,11 @@ API: dict[str, Route] = {
     "GET /api/registry/institutions/{institution_id}": PAGES["registry:institution_detail"],
     "GET /api/registry/teachers": PAGES["registry:teacher_list"],
     "GET /api/registry/teachers/{teacher_id}": PAGES["registry:teacher_detail"],
+    "GET /api/training/classes": Route(TRAINING_READERS),
+    "GET /api/training/classes/{class_id}": PAGES["training:class_detail"],
+    "GET /api/training/classes/{class_id}/checklist": PAGES["training:class_detail"],
+    "GET /api/training/classes/{class_id}/roster": PAGES["training:class_detail"],
+    "GET /api/training/review-queue": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
 }
 API_EXEMPT_PREFIXES = {
     "POST ": "写接口：权限与范围由各应用的服务测试覆盖（服务层统一校验角色与辖区）",
@@ -242,7 +248,7 @@ def test_api_access(world, op, role, obj):
     route = API[op]
     path = op.split(" ", 1)[1]
     if obj:
-        path = path[: path.index("{")] + str(_object(world, obj).pk)
+        path = re.sub(r"\{[^}]+\}", str(_object(world, obj).pk), path)
     # when
     response = _client_for(world, role).get(path)
     # then
