@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gongjiang.registry",
     "gongjiang.policy",
     "gongjiang.training",
+    "gongjiang.targets",
     "gongjiang.web",
 ]
 

@@ -36,6 +36,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "training.number_ranges_approve": frozenset({Role.BUREAU_ADMIN}),
     "training.kpi": frozenset(JURISDICTION_READERS | {Role.INSTITUTION_CLERK}),
     "training.list_decide": frozenset({Role.BUREAU_ADMIN}),
+    # Targets and progress (新民社发〔2025〕13号 附件1): clerks see only their own institution's figures
+    # (targets.selectors.scope_for); the monthly report and the recipient list are for bureau staff.
+    "targets.read": frozenset(JURISDICTION_READERS | {Role.INSTITUTION_CLERK}),
+    "targets.report": frozenset(JURISDICTION_READERS),
+    "targets.manage": frozenset({Role.BUREAU_ADMIN}),
     "calendar.manage": frozenset({Role.BUREAU_ADMIN}),
     "users.manage": frozenset({Role.BUREAU_ADMIN}),
 }
