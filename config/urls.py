@@ -13,5 +13,6 @@ urlpatterns = [
     path("catalog/", include("gongjiang.catalog.urls")),
     path("policy/", include("gongjiang.policy.urls")),
     path("training/", include("gongjiang.training.urls")),
+    path("targets/", include("gongjiang.targets.urls")),
     path("", include("gongjiang.web.urls")),
 ]

@@ -30,7 +30,7 @@ from gongjiang.training.models import Enrolment, TrainingClass
 
 from .choices import COLUMN_ORDER
 from .models import SkillUpgradeRecipient, TargetGoal, TargetTable
-from .progress import Scope, counted_recipients, counted_trainees, month_bounds
+from .progress import RATE_KINDS, Scope, counted_recipients, counted_trainees, month_bounds
 
 
 def user_jurisdiction(user: Any, requested: Any = None) -> Jurisdiction:
@@ -104,7 +104,8 @@ class DrillRequest:
     year: int
     column: str
     unit_id: int | None  # None: all units (the 合计 row)
-    month: int | None  # None: 1 January to the end date
+    month: int | None  # that month only; None: from 1 January
+    upto: int | None  # with no month: 1 January to the end of this month (None: to `as_of`)
     basis: str  # "done", or the rate numerators "certified" / "employed"
     as_of: dt.date
 
@@ -114,8 +115,17 @@ class DrillRequest:
 
     @property
     def end(self) -> dt.date:
-        end = month_bounds(self.year, self.month)[1] if self.month else dt.date(self.year, 12, 31)
+        if self.month:
+            end = month_bounds(self.year, self.month)[1]
+        elif self.upto:
+            end = month_bounds(self.year, self.upto)[1]
+        else:
+            end = dt.date(self.year, 12, 31)
         return min(end, self.as_of)
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
 
 
 def parse_drill(params: Any, *, year: int, as_of: dt.date) -> DrillRequest:
@@ -124,17 +134,21 @@ def parse_drill(params: Any, *, year: int, as_of: dt.date) -> DrillRequest:
         raise DomainError("bad_column", "指标参数无效")
     unit_raw = params.get("unit", "")
     month_raw = params.get("month", "")
+    upto_raw = params.get("upto", "")
     basis = params.get("basis", "done") or "done"
     if basis not in BASES:
         raise DomainError("bad_basis", "口径参数无效")
     try:
         unit_id = int(unit_raw) if unit_raw not in ("", None) else None
         month = int(month_raw) if month_raw not in ("", None) else None
+        upto = int(upto_raw) if upto_raw not in ("", None) else None
     except (TypeError, ValueError) as exc:
         raise DomainError("bad_parameter", "单位或月份参数无效") from exc
-    if month is not None and not 1 <= month <= 12:
+    if any(m is not None and not 1 <= m <= 12 for m in (month, upto)):
         raise DomainError("bad_parameter", "月份应为 1—12")
-    return DrillRequest(year=year, column=column, unit_id=unit_id, month=month, basis=basis, as_of=as_of)
+    return DrillRequest(
+        year=year, column=column, unit_id=unit_id, month=month, upto=upto, basis=basis, as_of=as_of
+    )
 
 
 @dataclass(frozen=True)
@@ -163,8 +177,8 @@ def drill_down(user: Any, scope: Scope, request: DrillRequest) -> DrillResult:
         for t in counted_trainees(scope, request.start, request.end)
         if request.column in t.columns and (request.unit_id is None or t.unit_id == request.unit_id)
     ]
-    if request.basis == "certified":
-        trainees = [t for t in trainees if t.certified]
+    if request.basis == "certified":  # the 取证率 numerator: employment and post trainees only
+        trainees = [t for t in trainees if t.certified and t.columns & set(RATE_KINDS)]
     elif request.basis == "employed":
         trainees = [t for t in trainees if t.employed]
     per_class: dict[int, int] = {}
