@@ -37,6 +37,14 @@ from .models import SkillUpgradeRecipient, TargetGoal, TargetTable
 from .reference import occupation_categories
 
 HUNDRED = decimal.Decimal(100)
+ONE_DECIMAL = decimal.Decimal("0.1")
+
+
+def _round(value: decimal.Decimal) -> decimal.Decimal:
+    """Percentages to one decimal, rounding halves up (四舍五入), as a report is read."""
+    return value.quantize(ONE_DECIMAL, rounding=decimal.ROUND_HALF_UP)
+
+
 # A cell lags when its completion is more than this many points behind the share of the year gone.
 LAG_POINTS = decimal.Decimal(10)
 # The five kinds of vocational certificate of 四(三); the 培训合格证 is not one of them.
@@ -110,13 +118,13 @@ def year_elapsed_percent(year: int, as_of: dt.date) -> decimal.Decimal:
         return HUNDRED
     days = (as_of - start).days + 1
     total = (end - start).days + 1
-    return (HUNDRED * days / total).quantize(decimal.Decimal("0.1"))
+    return _round(HUNDRED * days / total)
 
 
 def percent(done: int, target: int | None) -> decimal.Decimal | None:
     if not target:
         return None
-    return (HUNDRED * done / target).quantize(decimal.Decimal("0.1"))
+    return _round(HUNDRED * done / target)
 
 
 def _enrolments(scope: Scope, start: dt.date, end: dt.date) -> Any:
@@ -470,7 +478,7 @@ class GoalProgress:
     def percent(self) -> decimal.Decimal | None:
         if self.value is None or self.goal.unit == "%":
             return None
-        return (HUNDRED * decimal.Decimal(self.value) / self.goal.value).quantize(decimal.Decimal("0.1"))
+        return _round(HUNDRED * decimal.Decimal(self.value) / self.goal.value)
 
     @property
     def met(self) -> bool | None:
