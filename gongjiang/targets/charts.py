@@ -15,13 +15,14 @@ import pygal
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
+
+from .choices import TargetColumn
+from .progress import Row, UnitRates
+
 # pygal appends a `sys.meta_path` finder for its map plugins (which we do not use) that has no
 # `find_spec`, so every import that reaches it raises ImportWarning on Python 3.11 (an error under
 # the test settings) and would fail on 3.12+. Take it out again.
 sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__name__ != "PluginImportFixer"]
-
-from .choices import TargetColumn
-from .progress import Row, UnitRates
 
 SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
