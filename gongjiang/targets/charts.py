@@ -15,7 +15,6 @@ import pygal
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
-
 from .choices import TargetColumn
 from .progress import Row, UnitRates
 
