@@ -101,6 +101,18 @@ PAGES: dict[str, Route] = {
         TRAINING_READERS,
         objects={"evidence_a": CLASS_OBJECTS["class_a"], "evidence_b": CLASS_OBJECTS["class_b"]},
     ),
+    # Targets (issue 7): the dashboard and drill-down for staff and clerks (clerks: own institution's
+    # figures); the monthly report and the recipient list for staff; entry and import for bureau admins.
+    **{
+        f"targets:{name}": Route(TRAINING_READERS)
+        for name in ("dashboard", "drill", "goal_list", "table_list")
+    },
+    "targets:monthly_report": Route(STAFF),
+    "targets:recipient_list": Route(STAFF),
+    **{
+        f"targets:{name}": Route(frozenset({Role.BUREAU_ADMIN}))
+        for name in ("table_edit", "table_import", "table_template", "recipient_template")
+    },
 }
 # Routes not driven by GET in this matrix, each with the reason.
 PAGE_EXEMPT = {
@@ -131,6 +143,11 @@ API: dict[str, Route] = {
     "GET /api/training/classes/{class_id}/checklist": PAGES["training:class_detail"],
     "GET /api/training/classes/{class_id}/roster": PAGES["training:class_detail"],
     "GET /api/training/review-queue": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "GET /api/targets/tables": Route(TRAINING_READERS),
+    "GET /api/targets/progress": Route(TRAINING_READERS),
+    "GET /api/targets/goals": Route(TRAINING_READERS),
+    "GET /api/targets/drill": Route(TRAINING_READERS),
+    "GET /api/targets/report.xlsx": Route(STAFF),
 }
 API_EXEMPT_PREFIXES = {
     "POST ": "写接口：权限与范围由各应用的服务测试覆盖（服务层统一校验角色与辖区）",
@@ -197,6 +214,15 @@ def _object(world: Any, name: str) -> Any:
     return getattr(world, name)
 
 
+def _prepare(world: Any, route: str) -> None:
+    """Targets routes read the jurisdiction's task table: load it (once) before requesting them."""
+    if "targets" in route and not getattr(world, "targets_loaded", False):
+        from gongjiang.targets.services import targets_load_reference
+
+        targets_load_reference(actor=world.root, jurisdiction=world.jurisdiction)
+        world.targets_loaded = True
+
+
 def _client_for(world: Any, role: str | None) -> Client:
     client = Client()
     if role is not None:
@@ -229,6 +255,7 @@ def test_page_access(world, name, role, obj):
 
     # given
     route = PAGES[name]
+    _prepare(world, name)
     url = reverse(name, kwargs={"pk": _object(world, obj).pk} if obj else None)
     # when
     response = _client_for(world, role).get(url)
@@ -246,6 +273,7 @@ def test_page_access(world, name, role, obj):
 def test_api_access(world, op, role, obj):
     # given
     route = API[op]
+    _prepare(world, op)
     path = op.split(" ", 1)[1]
     if obj:
         path = re.sub(r"\{[^}]+\}", str(_object(world, obj).pk), path)

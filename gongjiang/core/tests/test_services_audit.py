@@ -240,6 +240,52 @@ CASES.update(
     }
 )
 
+
+def _targets_table_args(w: Any) -> dict[str, Any]:
+    return {
+        "actor": w.root,
+        "jurisdiction": w.jurisdiction,
+        "year": 2026,
+        "title": "兰州新区2026年职业技能培训任务分解表",
+        "document": "新民社发〔2026〕1号",
+        "citation": "新民社发〔2026〕1号 附件1",
+    }
+
+
+def _table_csv() -> bytes:
+    from gongjiang.targets.imports import TABLE_COLUMNS
+
+    row = ["兰州新区社会保障第一服务中心", "10", "10"] + [""] * (len(TABLE_COLUMNS) - 3)
+    return (",".join(TABLE_COLUMNS) + "\n" + ",".join(row) + "\n").encode()
+
+
+def _recipient_case(w: Any) -> Any:
+    from gongjiang.targets.tests.factories import recipient_row, recipients_csv, targets_world
+
+    targets_world(w)
+    return w.fn(
+        actor=w.root,
+        jurisdiction=w.jurisdiction,
+        year=2025,
+        filename="r.csv",
+        data=recipients_csv([recipient_row()]),
+    )
+
+
+CASES.update(
+    {
+        "targets.targets_load_reference": lambda w: w.fn(actor=w.root, jurisdiction=w.jurisdiction),
+        "targets.target_table_save": lambda w: w.fn(
+            **_targets_table_args(w),
+            figures={w.centre_1.pk: {"total": 10, "employment": 10}},
+        ),
+        "targets.target_table_import": lambda w: w.fn(
+            **_targets_table_args(w), filename="t.csv", data=_table_csv()
+        ),
+        "targets.recipient_import": _recipient_case,
+    }
+)
+
 # Read-only helpers that live in services.py because create and import share them.
 EXEMPT = {"registry.person_check_new": "只做校验，不写数据"}
 
