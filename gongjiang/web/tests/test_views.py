@@ -215,7 +215,17 @@ def test_audit_list_is_newest_first_with_compact_json(client, world, auditor, bu
     [
         (
             Role.INSTITUTION_CLERK,
-            ["首页", "人员", "培训机构", "师资", "职业目录", "急需紧缺职业", "培训班", "补贴试算"],
+            [
+                "首页",
+                "人员",
+                "培训机构",
+                "师资",
+                "职业目录",
+                "急需紧缺职业",
+                "培训班",
+                "任务进度",
+                "补贴试算",
+            ],
         ),
         (Role.ENTERPRISE_CLERK, ["首页", "人员", "企业", "职业目录", "急需紧缺职业", "补贴试算"]),
         (Role.PERSON, ["首页", "人员", "职业目录", "急需紧缺职业", "补贴试算"]),
@@ -230,6 +240,7 @@ def test_audit_list_is_newest_first_with_compact_json(client, world, auditor, bu
                 "职业目录",
                 "急需紧缺职业",
                 "培训班",
+                "任务进度",
                 "补贴试算",
                 "审计日志",
             ],
