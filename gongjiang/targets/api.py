@@ -309,7 +309,7 @@ def drill(
                 "class_code": e.training_class.code,
                 "paid_on": None,
             }
-            for e in result.enrolments
+            for e in selectors.enrolments(result.enrolment_ids)
         ],
         "recipients": [
             {"name": r.name, "id_number": r.id_number_masked, "class_code": None, "paid_on": r.paid_on}

@@ -161,12 +161,18 @@ class DrillClass:
 class DrillResult:
     request: DrillRequest
     classes: list[DrillClass]
-    enrolments: list[Enrolment]
+    enrolment_ids: list[int]  # in order (closing date, class); load a page with `enrolments`
     recipients: list[SkillUpgradeRecipient]
 
     @property
     def total(self) -> int:
-        return len(self.enrolments) + len(self.recipients)
+        return len(self.enrolment_ids) + len(self.recipients)
+
+
+def enrolments(ids: list[int]) -> list[Enrolment]:
+    """The enrolments of `ids` (one page of a drill-down), in the order given."""
+    found = Enrolment.objects.filter(pk__in=ids).select_related("person", "training_class").in_bulk()
+    return [found[pk] for pk in ids if pk in found]
 
 
 def drill_down(user: Any, scope: Scope, request: DrillRequest) -> DrillResult:
@@ -187,11 +193,6 @@ def drill_down(user: Any, scope: Scope, request: DrillRequest) -> DrillResult:
     classes = TrainingClass.objects.filter(pk__in=list(per_class)).select_related(
         "institution", "service_unit", "occupation", "startup_course"
     )
-    enrolments = list(
-        Enrolment.objects.filter(pk__in=[t.enrolment_id for t in trainees])
-        .select_related("person", "training_class")
-        .order_by("training_class__closed_on", "training_class_id", "id")
-    )
     recipients: list[SkillUpgradeRecipient] = []
     if request.basis == "done":
         ids = [
@@ -208,6 +209,6 @@ def drill_down(user: Any, scope: Scope, request: DrillRequest) -> DrillResult:
     return DrillResult(
         request=request,
         classes=[DrillClass(c, per_class[c.pk]) for c in ordered],
-        enrolments=enrolments,
+        enrolment_ids=[t.enrolment_id for t in trainees],
         recipients=recipients,
     )

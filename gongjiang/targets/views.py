@@ -173,7 +173,7 @@ def drill_view(request: HttpRequest) -> HttpResponse:
     if drill_request.unit_id is not None:
         unit = ServiceUnit.objects.filter(pk=drill_request.unit_id, jurisdiction=jurisdiction).first()
         unit_name = unit.name if unit else "（未知单位）"
-    page = Paginator(result.enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(result.enrolment_ids, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -187,6 +187,7 @@ def drill_view(request: HttpRequest) -> HttpResponse:
             "column_label": TargetColumn(drill_request.column).label,
             "unit_name": unit_name,
             "page": page,
+            "page_enrolments": selectors.enrolments(list(page.object_list)),
             "querystring": params.urlencode(),
             "basis_label": {"done": "完成", "certified": "取得职业技能证书", "employed": "实现就业/创业"}[
                 drill_request.basis

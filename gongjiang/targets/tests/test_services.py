@@ -308,3 +308,18 @@ def test_the_command_loads_and_refuses_misuse(tw, capsys):
     with pytest.raises(CommandError, match="没有内置的任务目标文件") as error:
         call_command("targets_load", "--jurisdiction", "nowhere")
     assert error.value.returncode == 2
+
+
+def test_demo_loader_for_a_jurisdiction_with_goals_only(other_jurisdiction):
+    from gongjiang.targets.demo import load_demo_targets
+
+    # given 湖州市 (code huzhou): goals of its 实施意见, no task table, no service units needed
+    # when
+    summary = load_demo_targets(other_jurisdiction)
+    # then
+    assert (summary.tables_created, summary.goals_created) == (0, 21)
+    goal = TargetGoal.objects.get(jurisdiction=other_jurisdiction, key="hz-2025-skilled-total")
+    assert (goal.value, goal.citation) == (
+        800000,
+        "湖州市《关于新时代湖州工匠培育工程的实施意见》 一、总体目标",
+    )
