@@ -28,6 +28,7 @@ PROD_ENV = {
     "GONGJIANG_ID_HASH_KEY": os.urandom(16).hex(),
     "GONGJIANG_FIELD_KEY": "A" * 43 + "=",
     "DATABASE_URL": "sqlite:///:memory:",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 

@@ -272,7 +272,8 @@ def pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
     if not state or timezone.now().timestamp() - float(state.get("at", 0)) > PENDING_SECONDS:
         request.session.pop(SESSION_PENDING, None)
         return None, {}
-    user = User.objects.filter(pk=state.get("uid"), is_active=True).first()
+    uid = state.get("uid")
+    user = User.objects.filter(pk=int(uid), is_active=True).first() if uid else None
     return user, state
 
 
@@ -319,6 +320,8 @@ def _forget_session(sender: Any, request: HttpRequest | None, user: Any, **kwarg
     session = getattr(request, "session", None)
     if session is not None and session.session_key:
         UserSession.objects.filter(session_key=session.session_key).delete()
+    if isinstance(user, User) and request is not None:
+        audit_auth_event(request, event_type="logout", user=user, actor=user)
 
 
 def session_expiry_reason(request: HttpRequest) -> str:

@@ -31,6 +31,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         if not username or not password:
             return self.cleaned_data
         request = self.request
+        assert request is not None  # noqa: S101  (the log-in view always passes it)
         known = User.objects.filter(username=username).first()
         until = authn.locked_until(username=username, ip=authn.client_ip(request))
         if until is not None:

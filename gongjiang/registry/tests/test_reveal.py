@@ -102,7 +102,9 @@ def test_reveal_outside_the_users_scope_is_not_found(client, world, bureau_admin
     login(client, bureau_admin)
 
     # when
-    page = client.post(reverse("registry:person_reveal", args=[world.person_other.pk]), {"purpose": "payment"})
+    page = client.post(
+        reverse("registry:person_reveal", args=[world.person_other.pk]), {"purpose": "payment"}
+    )
     api = client.post(
         f"/api/registry/people/{world.person_other.pk}/reveal",
         {"purpose": "payment"},
