@@ -41,7 +41,11 @@ logconfig_dict = {
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "raw", "stream": "ext://sys.stdout"},
-        "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+        "error_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+        },
     },
     "root": {"level": "INFO", "handlers": []},
     "loggers": {

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from prod_stack import ADMIN, Browser, ProdStack, reachable  # noqa: E402
+from prod_stack import ADMIN, Browser, ProdStack, reachable
 
 PG_URL = os.environ.get("DATABASE_URL_PG", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -103,7 +103,9 @@ def step_lockout(stack: ProdStack) -> None:
         status, _h, page = intruder.post("/login/", form={"username": ADMIN, "password": "wrong password!"})
         check(status == 200 and "用户名或密码错误" in page, f"wrong password answer: {status}")
     status, _h, page = intruder.post("/login/", form={"username": ADMIN, "password": stack.admin_password})
-    check(status == 200 and "已被暂时锁定" in page, f"a locked account must refuse the right password: {status}")
+    check(
+        status == 200 and "已被暂时锁定" in page, f"a locked account must refuse the right password: {status}"
+    )
 
 
 @step("试算：POST /api/quote（附件3 D类 600元 + 20天×30元 = 1200.00）")
@@ -161,7 +163,10 @@ def step_report(stack: ProdStack, browser: Browser, app_pids: list[int]) -> dict
     check(report.get("status") == "done", f"report did not finish: {report}")
     check(report["result"]["chain_ok"] is True, f"audit chain not intact: {report['result']}")
     check(report["requested_pid"] in app_pids, f"requested by {report['requested_pid']}, apps are {app_pids}")
-    check(report["worker_pid"] == stack.worker_pid(), f"run by {report['worker_pid']}, worker is {stack.worker_pid()}")
+    check(
+        report["worker_pid"] == stack.worker_pid(),
+        f"run by {report['worker_pid']}, worker is {stack.worker_pid()}",
+    )
     check(report["worker_pid"] != report["requested_pid"], "worker and app process must differ")
     return report
 
@@ -176,7 +181,7 @@ def step_login_again(stack: ProdStack, secret: str) -> None:
 
 @step("退出：会话结束后 API 返回 401")
 def step_logout(browser: Browser) -> None:
-    status, headers, _b = browser.post("/logout/", form={})
+    status, _headers, _b = browser.post("/logout/", form={})
     check(status == 302, f"logout: {status}")
     status, _h, _b = browser.get("/api/core/me")
     check(status == 401, f"after logout /api/core/me must be 401, got {status}")
@@ -200,7 +205,10 @@ def step_logs(stack: ProdStack, secret: str) -> None:
 
 def main() -> int:
     if not reachable(PG_URL, 5432) or not reachable(REDIS_URL, 6379):
-        print(f"prod-check 需要 PostgreSQL（{PG_URL}）和 Redis（{REDIS_URL}），至少一个不可达。", file=sys.stderr)
+        print(
+            f"prod-check 需要 PostgreSQL（{PG_URL}）和 Redis（{REDIS_URL}），至少一个不可达。",
+            file=sys.stderr,
+        )
         return 1
     started = time.monotonic()
     print("==> 生产环境检查（gunicorn ×2 + db_worker，PostgreSQL + Redis）", flush=True)

@@ -44,7 +44,9 @@ ADMIN = "prodcheck-admin"
 def reachable(url: str, default_port: int) -> bool:
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=3):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=3
+        ):
             return True
     except OSError:
         return False
@@ -118,7 +120,11 @@ class Browser:
                         self.cookies.pop(key, None)
                     else:
                         self.cookies[key] = morsel.value
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, data.decode("utf-8", "replace")
+        return (
+            response.status,
+            {k.lower(): v for k, v in response.getheaders()},
+            data.decode("utf-8", "replace"),
+        )
 
     def get(self, path: str) -> tuple[int, dict[str, str], str]:
         return self.request("GET", path)
@@ -337,7 +343,7 @@ class ProdStack:
         return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
-        for name, proc in list(self.procs.items()):
+        for proc in self.procs.values():
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         for name, proc in list(self.procs.items()):

@@ -24,7 +24,9 @@ from gongjiang.core.services import jurisdiction_create, user_create
 
 
 class Command(BaseCommand):
-    help = "新装系统：创建首个辖区与人社局管理员账号（密码取自环境变量 GONGJIANG_BOOTSTRAP_PASSWORD 或终端输入）"
+    help = (
+        "新装系统：创建首个辖区与人社局管理员账号（密码取自环境变量 GONGJIANG_BOOTSTRAP_PASSWORD 或终端输入）"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--jurisdiction", required=True, help="辖区代码，如 lanzhou-xinqu")
