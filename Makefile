@@ -35,6 +35,15 @@ lint: $(STAMP)
 prod-check: $(STAMP)
 	$(PY) scripts/prod_check.py
 
+# Database + uploaded files into var/backups/<time>/ (or OUT=dir); settings from the environment.
+backup: $(STAMP)
+	$(VENV)/bin/gongjiang backup $(if $(OUT),--out $(OUT),)
+
+# Replace the database and uploaded files with a backup: make restore FROM=var/backups/<time>
+restore: $(STAMP)
+	@test -n "$(FROM)" || { echo "用法：make restore FROM=备份目录" >&2; exit 2; }
+	$(VENV)/bin/gongjiang restore $(FROM)
+
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
