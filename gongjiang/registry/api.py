@@ -185,13 +185,13 @@ def export_people(request: HttpRequest) -> Any:
     return response
 
 
-@router.get("/people/{person_id}", response=PersonOut)
+@router.get("/people/{int:person_id}", response=PersonOut)
 def get_person(request: HttpRequest, person_id: int) -> Any:
     user = _require_read(request, "registry.read")
     return _person_out(user, selectors.person_get(user, person_id))
 
 
-@router.post("/people/{person_id}/reveal", response=PersonIdentifiersOut)
+@router.post("/people/{int:person_id}/reveal", response=PersonIdentifiersOut)
 def reveal_person(request: HttpRequest, person_id: int, payload: RevealIn) -> Any:
     """Full ID number, phone and bank account of one person, for a role allowed to see them; the
     stated purpose and the unmasking are recorded in the audit trail."""
