@@ -59,6 +59,13 @@ def test_drill_back_up_change_restore_and_verify(transactional_db, world, media,
     assert not (media / "uploads" / "later.txt").exists()
     assert "✓ 各表行数与备份清单一致" in out_text.getvalue()
     assert "已从" in out_text.getvalue()
+    # and on PostgreSQL the append-only trigger came back with the table
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'core_auditevent_no_update_delete'")
+            assert cursor.fetchone() is not None
     # and the restored trail can be extended: the chain head row came back with the events
     make_person(world.root, world.jurisdiction, "恢复后新增")
     assert audit_verify().ok and AuditEvent.objects.count() > manifest["row_counts"]["core.auditevent"]
