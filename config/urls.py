@@ -16,5 +16,6 @@ urlpatterns = [
     path("catalog/", include("gongjiang.catalog.urls")),
     path("policy/", include("gongjiang.policy.urls")),
     path("account/", include("gongjiang.core.urls")),
+    path("training/", include("gongjiang.training.urls")),
     path("", include("gongjiang.web.urls")),
 ]
