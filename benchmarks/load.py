@@ -103,6 +103,7 @@ def main() -> int:
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     with ProdStack(PG_URL, REDIS_URL, workers=options.workers, label="load") as stack:
+        stack.keep_logs_in = out / f"logs-w{options.workers}"
         seed_env = {
             **stack.env,
             "N_REVIEWERS": str(options.users),

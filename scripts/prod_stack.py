@@ -210,6 +210,8 @@ class ProdStack:
             "PYTHONUNBUFFERED": "1",
         }
         self._created_db = False
+        # Where the processes' logs are copied when the stack stops (else they go with the temp dir).
+        self.keep_logs_in: Path | None = None
 
     # lifecycle -------------------------------------------------------------------------------
 
@@ -361,6 +363,10 @@ class ProdStack:
             except subprocess.CalledProcessError as exc:
                 self.log(f"删除数据库 {self.db_name} 失败：{exc.stderr}")
         self._drop_cache_keys()
+        if self.keep_logs_in is not None:
+            self.keep_logs_in.mkdir(parents=True, exist_ok=True)
+            for log in self.tmp.glob("*.log"):
+                shutil.copy(log, self.keep_logs_in / log.name)
         shutil.rmtree(self.tmp, ignore_errors=True)
         for sig, handler in getattr(self, "_old_handlers", {}).items():
             signal.signal(sig, handler)
