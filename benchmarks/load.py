@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from prod_stack import BIN, ProdStack, reachable  # noqa: E402
+from prod_stack import BIN, Browser, ProdStack, reachable  # noqa: E402
 
 PG_URL = os.environ.get("DATABASE_URL_PG", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -90,6 +90,53 @@ def pids_named(name: str) -> list[int]:
     return found
 
 
+QUOTE = {
+    "policy": "lanzhou-xinqu-2025",
+    "date": "2025-06-01",
+    "benefit": "training_subsidy",
+    "facts": {
+        "training_type": "employment",
+        "occupation": "快递员",
+        "level": "cert",
+        "class_hours": 60,
+        "rural_or_lowincome": True,
+        "training_days": 20,
+    },
+    "history": [],
+}
+
+
+def calibrate(stack: ProdStack, reviewer: dict, clerk: dict, rounds: int = 30) -> dict[str, float]:
+    """CPU milliseconds the app processes spend per request of each kind, one request at a time.
+
+    CPU time, unlike wall time, hardly depends on what else the machine is doing, so this is the
+    figure to size cores with; the locust run below shows latency and throughput under contention."""
+    app = stack.app_pids()
+    browser = Browser(stack.base_url)
+    browser.log_in(reviewer["username"], reviewer["password"], reviewer["secret"])
+
+    def per_request(fn, n: int) -> float:
+        before = cpu_seconds(app)
+        for _ in range(n):
+            fn()
+        return round((cpu_seconds(app) - before) * 1000 / n, 1)
+
+    def clerk_log_in() -> None:
+        other = Browser(stack.base_url)
+        other.get("/login/")
+        status, _h, _b = other.post(
+            "/login/", form={"username": clerk["username"], "password": clerk["password"]}
+        )
+        assert status == 302, status
+
+    return {
+        "GET /api/core/health": per_request(lambda: browser.get("/api/core/health"), rounds * 2),
+        "POST /api/quote": per_request(lambda: browser.post("/api/quote", json_body=QUOTE), rounds * 2),
+        "GET /registry/people/": per_request(lambda: browser.get("/registry/people/"), rounds),
+        "log-in (clerk: GET + POST /login/)": per_request(clerk_log_in, max(3, rounds // 6)),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=2)
@@ -106,7 +153,7 @@ def main() -> int:
         stack.keep_logs_in = out / f"logs-w{options.workers}"
         seed_env = {
             **stack.env,
-            "N_REVIEWERS": str(options.users),
+            "N_REVIEWERS": str(options.users + 1),
             "N_CLERKS": "4",
             "N_PEOPLE": str(options.people),
         }
@@ -118,7 +165,12 @@ def main() -> int:
             text=True,
             check=True,
         )
-        users = next(line[6:] for line in seeded.stdout.splitlines() if line.startswith("USERS="))
+        users_all = json.loads(
+            next(line[6:] for line in seeded.stdout.splitlines() if line.startswith("USERS="))
+        )
+        # The first reviewer calibrates; locust gets the others (a TOTP code works once per user).
+        calibration = calibrate(stack, users_all["reviewers"][0], users_all["clerks"][0])
+        users = json.dumps({"reviewers": users_all["reviewers"][1:], "clerks": users_all["clerks"]})
         print(
             "考勤上报与审核队列：扩展点，尚未加入负载（/api/attendance 与审核队列由 issue 5/6 提供）。",
             flush=True,
@@ -183,6 +235,7 @@ def main() -> int:
         "wall_seconds": round(wall, 1),
         "cores": os.cpu_count(),
         "cpu_seconds": {k: round(v, 1) for k, v in cpu.items()},
+        "cpu_ms_per_request_sequential": calibration,
         "stats": [
             {
                 "name": (r["Name"] if " " in r["Name"] else f"{r['Type']} {r['Name']}")
@@ -213,6 +266,9 @@ def main() -> int:
     )
     for name, seconds in sorted(cpu.items(), key=lambda kv: -kv[1]):
         print(f"  {name:<12} {seconds:7.1f}")
+    print("\nApp CPU ms per request, one at a time (sizing basis):")
+    for name, ms in calibration.items():
+        print(f"  {name:<36} {ms:7.1f} ms  → about {1000 / ms if ms else 0:,.0f} per second per app core")
     print(f"\n结果：{out / f'load-w{options.workers}.json'}")
     return 0
 

@@ -14,6 +14,9 @@ worker_class = "sync"
 timeout = int(os.environ.get("GONGJIANG_WORKER_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
+# No runtime control socket (gunicorn 27 opens one under ~/.gunicorn by default): several instances
+# on one host would share its path, and management goes through systemd signals anyway.
+control_socket_disable = True
 # Recycle workers now and then, so a slow leak in a library cannot grow without bound.
 max_requests = 2000
 max_requests_jitter = 200

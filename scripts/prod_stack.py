@@ -308,7 +308,7 @@ class ProdStack:
         out = (self.tmp / f"{name}.log").open("wb")
         return subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
 
-    def wait_healthy(self, timeout: float = 60) -> None:
+    def wait_healthy(self, timeout: float = 240) -> None:
         deadline = time.monotonic() + timeout
         browser = Browser(self.base_url)
         while time.monotonic() < deadline:
