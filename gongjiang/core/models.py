@@ -213,6 +213,7 @@ class ReportRun(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.status}"
 
+
 def stored_file_path(instance: "StoredFile", filename: str) -> str:
     """Server-made names: the upload's own name is kept only as data, never used as a path."""
     return f"{instance._meta.app_label}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
