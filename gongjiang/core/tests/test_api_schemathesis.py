@@ -26,12 +26,24 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 
 
 @pytest.fixture
-def admin_session(world) -> dict[str, dict[str, str]]:
+def admin_session(world):
+    """Cookies of a logged-in bureau admin, and the WSGI handler kept from closing the connection.
+
+    The real handler closes the database connection around each request when it is inside a
+    transaction (as the test's is, on PostgreSQL); Django's test client switches that off for its
+    own requests and back on after each, so it is switched off here after the log-in."""
+    from django.core import signals
+    from django.db import close_old_connections
+
     client = Client()
     assert client.login(username=world.users[Role.BUREAU_ADMIN].username, password=PASSWORD)
     client.get("/")  # renders a form: sets the CSRF cookie
     session, csrf = client.cookies["sessionid"].value, client.cookies["csrftoken"].value
-    return {"cookies": {"sessionid": session, "csrftoken": csrf}, "headers": {"X-CSRFToken": csrf}}
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield {"cookies": {"sessionid": session, "csrftoken": csrf}, "headers": {"X-CSRFToken": csrf}}
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
