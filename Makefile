@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve install test lint bench clean-var
+.PHONY: demo serve install test lint bench clean-var prod-check backup restore
 
 $(STAMP): requirements/dev.txt requirements/bootstrap.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,19 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) scripts/run_tests.py --only lint,format,mypy,check,migrations
+
+# The production stack (gunicorn ×2 + db_worker) on local PostgreSQL and Redis, checked over HTTP.
+prod-check: $(STAMP)
+	$(PY) scripts/prod_check.py
+
+# Database + uploaded files into var/backups/<time>/ (or OUT=dir); settings from the environment.
+backup: $(STAMP)
+	$(VENV)/bin/gongjiang backup $(if $(OUT),--out $(OUT),)
+
+# Replace the database and uploaded files with a backup: make restore FROM=var/backups/<time>
+restore: $(STAMP)
+	@test -n "$(FROM)" || { echo "用法：make restore FROM=备份目录" >&2; exit 2; }
+	$(VENV)/bin/gongjiang restore $(FROM)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

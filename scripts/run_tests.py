@@ -2,10 +2,13 @@
 """`make test`: every stage in order, each timed, the first failure stops the run.
 
 Stages: ruff lint, ruff format check, mypy, Django checks (incl. prod --deploy), makemigrations
---check, pytest on SQLite (with browser tests), pytest on PostgreSQL (all but browser tests).
+--check, pytest on SQLite (with browser tests), pytest on PostgreSQL (all but browser tests), and
+the production stack check (`scripts/prod_check.py`: gunicorn ×2 + db_worker on PostgreSQL and
+Redis, exercised over HTTP).
 
-PostgreSQL at DATABASE_URL_PG (default postgres://postgres@127.0.0.1:5432/test): when unreachable,
-the stage is skipped with one line, except under CI=true where that is a failure.
+PostgreSQL at DATABASE_URL_PG (default postgres://postgres@127.0.0.1:5432/test) and Redis at
+REDIS_URL (default redis://127.0.0.1:6379/0): when unreachable, the stages that need them are
+skipped with one line, except under CI=true where that is a failure.
 """
 
 from __future__ import annotations
@@ -22,22 +25,30 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 PG_URL = os.environ.get("DATABASE_URL_PG", "postgres://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 PROD_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.prod",
     "GONGJIANG_SECRET_KEY": "check-only-" + os.urandom(24).hex(),
     "GONGJIANG_ID_HASH_KEY": os.urandom(16).hex(),
     "GONGJIANG_FIELD_KEY": "A" * 43 + "=",
     "DATABASE_URL": "sqlite:///:memory:",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
-def pg_reachable() -> bool:
-    parsed = urlparse(PG_URL)
+def reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=3):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=3
+        ):
             return True
     except OSError:
         return False
+
+
+def pg_reachable() -> bool:
+    return reachable(PG_URL, 5432)
 
 
 def pytest_stage(extra_env: dict[str, str], args: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -57,6 +68,13 @@ def stages() -> list[tuple[str, list[str] | None, dict[str, str]]]:
             sys.exit(1)
         print(f"跳过 PostgreSQL 测试：{PG_URL} 不可达（设置 DATABASE_URL_PG 指定其他地址）。")
         pg = None
+    prod_check: list[str] | None = [str(BIN / "python"), "scripts/prod_check.py"]
+    if pg is None or not reachable(REDIS_URL, 6379):
+        if os.environ.get("CI") == "true":
+            print(f"Redis 或 PostgreSQL 不可达（{REDIS_URL}）：CI=true 时这是失败。", file=sys.stderr)
+            sys.exit(1)
+        print(f"跳过生产环境检查：PostgreSQL 或 Redis（{REDIS_URL}）不可达。")
+        prod_check = None
     return [
         ("lint", [str(BIN / "ruff"), "check", "."], {}),
         ("format", [str(BIN / "ruff"), "format", "--check", "."], {}),
@@ -82,6 +100,7 @@ def stages() -> list[tuple[str, list[str] | None, dict[str, str]]]:
         ("chromium", [str(ROOT / "scripts" / "ensure-chromium")], {}),
         ("pytest-sqlite", sqlite_cmd, sqlite_env),
         ("pytest-postgres", pg, pg_env),
+        ("prod-check", prod_check, {}),
     ]
 
 

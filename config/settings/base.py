@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gongjiang.core.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -97,12 +98,30 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
+# Passwords per OWASP ASVS 5.0 §6.2: at least 12 characters, up to 128 (passphrases welcome, any
+# characters), no composition rules, checked offline against Django's list of 20,000 passwords
+# common in breaches and against words of this system (`gongjiang.core.passwords`).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "gongjiang.core.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "gongjiang.core.passwords.ContextWordsValidator"},
 ]
+
+# Log-in controls (`gongjiang.core.authn`). The second factor is off here and in tests; production
+# switches it on for the staff roles.
+GONGJIANG_OTP_REQUIRED = False
+GONGJIANG_OTP_ROLES = ["bureau_admin", "centre_reviewer", "finance_officer", "auditor"]
+GONGJIANG_LOGIN_MAX_FAILURES = 5
+GONGJIANG_LOGIN_IP_MAX_FAILURES = 30
+GONGJIANG_LOGIN_FAILURE_WINDOW = 15 * 60
+GONGJIANG_LOGIN_LOCK_SECONDS = 15 * 60
+GONGJIANG_SESSION_IDLE_SECONDS = 30 * 60
+GONGJIANG_SESSION_ABSOLUTE_SECONDS = 10 * 3600
+SESSION_COOKIE_AGE = GONGJIANG_SESSION_ABSOLUTE_SECONDS
+# How many reverse proxies stand in front of the app (their X-Forwarded-For entries are trusted).
+GONGJIANG_TRUSTED_PROXIES = int(os.environ.get("GONGJIANG_TRUSTED_PROXIES", "0"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文"))]

@@ -101,6 +101,35 @@ def audit_record(
     """Append one event. Must run inside the caller's transaction (services are atomic)."""
     if jurisdiction_id is None:
         jurisdiction_id = getattr(obj, "jurisdiction_id", None)
+    return audit_append(
+        actor=actor,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        action=action,
+        event_type=event_type,
+        before=before,
+        after=after,
+        reason=reason,
+        jurisdiction_id=jurisdiction_id,
+    )
+
+
+def audit_append(
+    *,
+    actor: Any,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    action: str,
+    event_type: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    jurisdiction_id: int | None = None,
+) -> AuditEvent:
+    """Append one event about a subject that need not be a row (a log-in with an unknown account
+    name). `audit_record` is this for a model instance."""
     with transaction.atomic():
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
@@ -109,9 +138,9 @@ def audit_record(
             actor_id=getattr(actor, "pk", None),
             actor_username=getattr(actor, "username", "") or "",
             jurisdiction_id=jurisdiction_id,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
+            object_type=object_type,
+            object_id=object_id[:64],
+            object_repr=object_repr[:200],
             action=action,
             event_type=event_type or action,
             before=to_jsonable(before) if before is not None else None,

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AuditAction, Role
+from .choices import AuditAction, ReportKind, ReportStatus, Role
 
 
 class Jurisdiction(models.Model):
@@ -130,6 +130,88 @@ class SoftDeletable(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238). The secret is encrypted like identifiers are.
+
+    `last_step` is the last 30-second time step accepted, so a code works once (no replay)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret_encrypted = models.TextField(_("密钥(加密)"))
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
+    last_step = models.BigIntegerField(_("最后使用的时间步"), default=0)
+
+    class Meta:
+        verbose_name = _("动态口令设备")
+        verbose_name_plural = _("动态口令设备")
+
+    def __str__(self) -> str:
+        return f"{self.user} {'已启用' if self.confirmed_at else '待启用'}"
+
+
+class LoginThrottle(models.Model):
+    """Failed log-ins counted per account name and per client address (both as keyed hashes).
+
+    A key with too many failures inside the window is locked until `locked_until`; while locked,
+    even the right password is refused."""
+
+    key = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=10)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录失败计数")
+        verbose_name_plural = _("登录失败计数")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.failures}"
+
+
+class UserSession(models.Model):
+    """The sessions a user holds, so that disabling the user (or an admin) can end all of them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReportRun(models.Model):
+    """A report produced in the background: who asked, which app process took the request and which
+    worker process ran it (their process ids), and the result."""
+
+    kind = models.CharField(_("报表"), max_length=40, choices=ReportKind.choices)
+    requested_by = models.ForeignKey(User, verbose_name=_("申请人"), on_delete=models.PROTECT)
+    jurisdiction_id = models.BigIntegerField(_("辖区ID"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    requested_pid = models.IntegerField(_("受理进程号"))
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    worker_pid = models.IntegerField(_("执行进程号"), null=True, blank=True)
+    worker_host = models.CharField(_("执行主机"), max_length=100, blank=True)
+    result = models.JSONField(_("结果"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("后台报表")
+        verbose_name_plural = _("后台报表")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.status}"
 
 
 def stored_file_path(instance: "StoredFile", filename: str) -> str:

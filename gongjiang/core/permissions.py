@@ -43,6 +43,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "targets.manage": frozenset({Role.BUREAU_ADMIN}),
     "calendar.manage": frozenset({Role.BUREAU_ADMIN}),
     "users.manage": frozenset({Role.BUREAU_ADMIN}),
+    # Unmask one record's identifiers, stating a purpose each time (audited). Lists and exports
+    # stay masked for every role.
+    "pii.reveal": PII_ROLES,
+    "reports.run": frozenset({Role.AUDITOR, Role.BUREAU_ADMIN}),
 }
 
 
@@ -58,6 +62,7 @@ def has_capability(user: Any, capability: str) -> bool:
 
 
 def can_see_pii(user: Any) -> bool:
+    """May this role unmask identifiers (one record at a time, with a stated purpose)?"""
     return role_of(user) in PII_ROLES
 
 

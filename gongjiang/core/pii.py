@@ -62,3 +62,20 @@ def mask_bank_account(value: str) -> str:
     if not value:
         return ""
     return "****" + value[-4:]
+
+
+def reveal_purpose_text(purpose: str, note: str) -> str:
+    """Check a stated purpose for unmasking (a `RevealPurpose` value, and a note for "other");
+    return the text kept in the audit trail. Raises DomainError with a Chinese message."""
+    from .choices import RevealPurpose
+    from .errors import DomainError
+
+    note = (note or "").strip()
+    if purpose not in RevealPurpose.values:
+        raise DomainError("purpose_required", "查看完整信息前必须选择查看目的")
+    if purpose == RevealPurpose.OTHER and len(note) < 4:
+        raise DomainError("purpose_note_required", "选择“其他”时须写明具体目的（至少4个字）")
+    if len(note) > 200:
+        raise DomainError("purpose_note_too_long", "目的说明不能超过200个字")
+    label = str(RevealPurpose(purpose).label)
+    return f"{label}：{note}" if note else label

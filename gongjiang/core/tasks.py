@@ -12,3 +12,12 @@ def audit_verify_task() -> dict[str, object]:
     """Nightly check of the audit hash chain; the result is kept with the task."""
     result = audit_verify()
     return {"ok": result.ok, "checked": result.checked, "broken_event_id": result.broken_event_id}
+
+
+@task()
+def report_run_task(run_id: int) -> dict[str, object]:
+    """Run one queued `ReportRun` (see `services.report_request`)."""
+    from .services import report_run_execute
+
+    run = report_run_execute(run_id=run_id)
+    return {"run_id": run.pk, "status": run.status, "worker_pid": run.worker_pid}

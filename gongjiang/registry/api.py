@@ -1,5 +1,7 @@
 """REST endpoints of the registry (mounted at /api/registry). Reads go through the scoped selectors;
-writes through the services. Identifiers are masked unless the caller's role may see them."""
+writes through the services. Identifiers are masked in every read (a person reading their own
+record excepted); a role allowed to see them unmasks one record with `POST …/reveal`, stating a
+purpose that is kept in the audit trail."""
 
 import datetime as dt
 from typing import Any
@@ -9,6 +11,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from gongjiang.core.choices import RevealPurpose
 from gongjiang.core.errors import PermissionDenied
 from gongjiang.core.models import Jurisdiction
 from gongjiang.core.permissions import has_capability, jurisdiction_ids
@@ -106,9 +109,28 @@ class ImportResult(Schema):
     created: int
 
 
-def _person_out(user: Any, person: Any) -> dict[str, Any]:
+class RevealIn(Schema):
+    purpose: RevealPurpose
+    note: str = ""
+
+
+class PersonIdentifiersOut(Schema):
+    id_number: str
+    phone: str
+    bank_account: str
+
+
+class TeacherIdentifiersOut(Schema):
+    id_number: str
+    phone: str
+
+
+def _person_out(user: Any, person: Any, *, in_list: bool = False) -> dict[str, Any]:
     data = {f: getattr(person, f) for f in PersonOut.model_fields if hasattr(person, f)}
-    data.update(selectors.person_identifiers(user, person))
+    if in_list:
+        data.update(selectors.person_identifiers_masked(person))
+    else:
+        data.update(selectors.person_identifiers(user, person))
     return data
 
 
@@ -132,17 +154,17 @@ def list_people(request: HttpRequest, q: str = "") -> Any:
     qs = selectors.person_list(user)
     if q:
         qs = selectors.person_search(qs, q)
-    return [_person_out(user, p) for p in qs]
+    return [_person_out(user, p, in_list=True) for p in qs]
 
 
 @router.get("/people/export.xlsx")
 def export_people(request: HttpRequest) -> Any:
-    """The people this user may see, identifiers masked unless their role may see them."""
+    """The people this user may see, identifiers masked for every role."""
     user = _require_read(request, "registry.read")
     header = ["姓名", "身份证号", "性别", "户籍类型", "手机号", "开户行", "银行账号", "工作单位"]
     rows = []
     for person in selectors.person_list(user):
-        ids = selectors.person_identifiers(user, person)
+        ids = selectors.person_identifiers_masked(person)
         rows.append(
             [
                 person.name,
@@ -163,10 +185,20 @@ def export_people(request: HttpRequest) -> Any:
     return response
 
 
-@router.get("/people/{person_id}", response=PersonOut)
+@router.get("/people/{int:person_id}", response=PersonOut)
 def get_person(request: HttpRequest, person_id: int) -> Any:
     user = _require_read(request, "registry.read")
     return _person_out(user, selectors.person_get(user, person_id))
+
+
+@router.post("/people/{int:person_id}/reveal", response=PersonIdentifiersOut)
+def reveal_person(request: HttpRequest, person_id: int, payload: RevealIn) -> Any:
+    """Full ID number, phone and bank account of one person, for a role allowed to see them; the
+    stated purpose and the unmasking are recorded in the audit trail."""
+    person = selectors.person_get(_require_read(request, "registry.read"), person_id)
+    return services.person_reveal_identifiers(
+        actor=request.user, person=person, purpose=payload.purpose, note=payload.note
+    )
 
 
 @router.post("/people", response={201: PersonOut})
@@ -237,3 +269,12 @@ def list_teachers(request: HttpRequest) -> Any:
 @router.get("/teachers/{teacher_id}", response=TeacherOut)
 def get_teacher(request: HttpRequest, teacher_id: int) -> Any:
     return selectors.teacher_get(_require_read(request, "registry.read_teachers"), teacher_id)
+
+
+@router.post("/teachers/{teacher_id}/reveal", response=TeacherIdentifiersOut)
+def reveal_teacher(request: HttpRequest, teacher_id: int, payload: RevealIn) -> Any:
+    """Full ID number and phone of one teacher, as for people."""
+    teacher = selectors.teacher_get(_require_read(request, "registry.read_teachers"), teacher_id)
+    return services.teacher_reveal_identifiers(
+        actor=request.user, teacher=teacher, purpose=payload.purpose, note=payload.note
+    )

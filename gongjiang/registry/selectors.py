@@ -113,17 +113,26 @@ def teacher_get(user: Any, pk: Any) -> Teacher:
 
 
 def person_identifiers(user: Any, person: Person) -> dict[str, str]:
-    """ID, phone and bank account as this user may see them: clear for PII roles and the person
-    themselves, masked for everyone else."""
-    from gongjiang.core.permissions import can_see_pii
+    """ID, phone and bank account as shown without a stated purpose: clear only to the person
+    themselves, masked for every other role. Roles allowed to see identifiers unmask one record at
+    a time through `services.person_reveal_identifiers` (purpose stated, audited)."""
     from gongjiang.core.pii import decrypt
 
-    if can_see_pii(user) or (role_of(user) == Role.PERSON and user.person_id == person.pk):
+    if role_of(user) == Role.PERSON and user.person_id == person.pk:
         return {
             "id_number": decrypt(person.id_number_encrypted),
             "phone": decrypt(person.phone_encrypted),
             "bank_account": decrypt(person.bank_account_encrypted),
         }
+    return {
+        "id_number": person.id_number_masked,
+        "phone": person.phone_masked,
+        "bank_account": person.bank_account_masked,
+    }
+
+
+def person_identifiers_masked(person: Person) -> dict[str, str]:
+    """For lists and exports: masked for every role, the person themselves included."""
     return {
         "id_number": person.id_number_masked,
         "phone": person.phone_masked,

@@ -14,11 +14,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongjiang.core.audit import audit_record, record_create, record_update, snapshot
-from gongjiang.core.choices import Role
+from gongjiang.core.choices import AuditAction, Role
 from gongjiang.core.errors import DomainError
 from gongjiang.core.models import Jurisdiction
 from gongjiang.core.permissions import require, require_jurisdiction, role_of
-from gongjiang.core.pii import encrypt, keyed_hash, mask_bank_account, mask_id_number, mask_phone
+from gongjiang.core.pii import (
+    decrypt,
+    encrypt,
+    keyed_hash,
+    mask_bank_account,
+    mask_id_number,
+    mask_phone,
+    reveal_purpose_text,
+)
 from gongjiang.core.validation import validated
 
 from .choices import ListState
@@ -427,3 +435,57 @@ def teacher_soft_delete(*, actor: Any, teacher: Teacher, reason: str) -> Teacher
     require_jurisdiction(actor, teacher.jurisdiction_id)
     _soft_delete(teacher, actor=actor, reason=reason, event_type="teacher_deleted")
     return teacher
+
+
+# Unmasking ------------------------------------------------------------------------------------
+
+
+def _reveal(
+    record: Person | Teacher, *, actor: Any, purpose: str, note: str, values: dict[str, str]
+) -> dict[str, str]:
+    require(actor, "pii.reveal")
+    require_jurisdiction(actor, record.jurisdiction_id)
+    reason = reveal_purpose_text(purpose, note)
+    audit_record(
+        actor=actor,
+        obj=record,
+        action=AuditAction.REVEAL,
+        event_type=f"{record._meta.model_name}_identifiers_revealed",
+        after={"purpose": purpose, "fields": sorted(k for k, v in values.items() if v)},
+        reason=reason,
+    )
+    return values
+
+
+@transaction.atomic
+def person_reveal_identifiers(*, actor: Any, person: Person, purpose: str, note: str = "") -> dict[str, str]:
+    """A person's full ID number, phone and bank account for a role allowed to see them, for the
+    stated purpose; the unmasking is an audit event (who, whom, why, when)."""
+    return _reveal(
+        person,
+        actor=actor,
+        purpose=purpose,
+        note=note,
+        values={
+            "id_number": decrypt(person.id_number_encrypted),
+            "phone": decrypt(person.phone_encrypted),
+            "bank_account": decrypt(person.bank_account_encrypted),
+        },
+    )
+
+
+@transaction.atomic
+def teacher_reveal_identifiers(
+    *, actor: Any, teacher: Teacher, purpose: str, note: str = ""
+) -> dict[str, str]:
+    """A teacher's full ID number and phone, as `person_reveal_identifiers`."""
+    return _reveal(
+        teacher,
+        actor=actor,
+        purpose=purpose,
+        note=note,
+        values={
+            "id_number": decrypt(teacher.id_number_encrypted),
+            "phone": decrypt(teacher.phone_encrypted),
+        },
+    )

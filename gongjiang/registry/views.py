@@ -2,6 +2,8 @@
 
 Lists never decrypt: they show the masked ID number stored with each row. Searching by ID number
 hashes the query with the keyed hash and compares it with `id_number_hash` (exact match only).
+Detail pages show identifiers masked too; a role allowed to see them states a purpose in a small
+form (htmx) and gets this one record's numbers, and the unmasking is audited (`*_reveal`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
+from gongjiang.core.choices import RevealPurpose
+from gongjiang.core.errors import DomainError
 from gongjiang.core.permissions import has_capability
 from gongjiang.core.pii import keyed_hash
 
-from . import selectors
+from . import selectors, services
 from .choices import PRIORITY_GROUP_FIELDS
 from .models import Person
 
@@ -110,6 +115,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "identifiers": selectors.person_identifiers(request.user, person),
+            **_reveal_context(request, "registry:person_reveal", person.pk),
             "priority_flags": _flags(person, PRIORITY_GROUP_FIELDS),
             "other_flags": _flags(person, OTHER_FLAG_FIELDS),
             "institutions": institutions,
@@ -203,7 +209,66 @@ def teacher_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registry/teacher_detail.html",
         {
             "teacher": teacher,
+            "identifiers": {"id_number": teacher.id_number_masked, "phone": teacher.phone_masked},
+            **_reveal_context(request, "registry:teacher_reveal", teacher.pk),
             "occupations": teacher.occupations.all(),
             "institutions": selectors.institution_list(request.user).filter(teachers=teacher),
         },
     )
+
+
+# Unmasking with a stated purpose ----------------------------------------------------------------
+
+
+def _reveal_context(request: HttpRequest, url_name: str, pk: int) -> dict[str, Any]:
+    return {
+        "can_reveal": has_capability(request.user, "pii.reveal"),
+        "reveal_url_name": url_name,
+        "reveal_pk": pk,
+        "purposes": RevealPurpose.choices,
+    }
+
+
+def _reveal(request: HttpRequest, record: Any, url_name: str, reveal: Any, fields: list[str]) -> HttpResponse:
+    context: dict[str, Any] = {
+        **_reveal_context(request, url_name, record.pk),
+        "identifiers": {f: getattr(record, f"{f}_masked") for f in fields},
+        "show_bank": "bank_account" in fields,
+    }
+    status = 200
+    try:
+        context["identifiers"] = reveal(
+            actor=request.user,
+            purpose=request.POST.get("purpose", ""),
+            note=request.POST.get("note", "")[:300],
+        )
+        context["revealed"] = True
+    except DomainError as exc:
+        context["reveal_error"] = exc.message
+        # htmx swaps only 2xx answers; a plain form post gets the honest status.
+        status = 200 if request.htmx else 400  # type: ignore[attr-defined]
+    return render(request, "registry/_identifiers.html", context, status=status)
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "pii.reveal")
+    person = selectors.person_get(request.user, pk)
+
+    def reveal(**kwargs: Any) -> dict[str, str]:
+        return services.person_reveal_identifiers(person=person, **kwargs)
+
+    return _reveal(request, person, "registry:person_reveal", reveal, ["id_number", "phone", "bank_account"])
+
+
+@login_required
+@require_POST
+def teacher_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "pii.reveal")
+    teacher = selectors.teacher_get(request.user, pk)
+
+    def reveal(**kwargs: Any) -> dict[str, str]:
+        return services.teacher_reveal_identifiers(teacher=teacher, **kwargs)
+
+    return _reveal(request, teacher, "registry:teacher_reveal", reveal, ["id_number", "phone"])

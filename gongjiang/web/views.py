@@ -15,6 +15,7 @@ from django.shortcuts import render
 from gongjiang.core.choices import AuditAction
 from gongjiang.core.permissions import has_capability
 from gongjiang.core.selectors import audit_event_list
+from gongjiang.core.views import LoginView  # noqa: F401  (password, second factor, lock-out)
 
 from .navigation import navigation_for
 
@@ -46,11 +47,6 @@ def home(request: HttpRequest) -> HttpResponse:
         if item.url_name != "web:home"
     ]
     return render(request, "web/home.html", {"cards": cards})
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "web/login.html"
-    redirect_authenticated_user = True
 
 
 class LogoutView(auth_views.LogoutView):

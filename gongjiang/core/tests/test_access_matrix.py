@@ -118,8 +118,12 @@ PAGES: dict[str, Route] = {
 PAGE_EXEMPT = {
     "web:login": "公开登录页",
     "web:logout": "仅 POST，退出登录",
+    "account:otp_verify": "登录第二步（动态口令），仅在输入密码后的待验证状态可用；由 core/tests/test_login_controls.py 覆盖",
+    "account:otp_enrol": "登录第二步（绑定动态口令），同上",
     "catalog:shortage_add": "仅 POST 表单，权限由 catalog 测试覆盖",
     "catalog:shortage_end": "仅 POST 表单，权限由 catalog 测试覆盖",
+    "registry:person_reveal": "仅 POST（说明目的后查看完整信息），由 registry/tests/test_reveal.py 覆盖",
+    "registry:teacher_reveal": "仅 POST（说明目的后查看完整信息），由 registry/tests/test_reveal.py 覆盖",
     "training:class_submit": "仅 POST，权限由 training 服务测试覆盖",
     "training:class_cancel": "仅 POST，权限由 training 服务测试覆盖",
     "training:class_review": "仅 POST，权限由 training 服务测试覆盖",
@@ -127,6 +131,7 @@ PAGE_EXEMPT = {
 
 API: dict[str, Route] = {
     "GET /api/core/me": Route(ALL),
+    "GET /api/core/health": Route(ALL, public=True),
     "GET /api/policy/packs": Route(ALL),
     "GET /api/core/audit-events": Route(frozenset({Role.AUDITOR, Role.BUREAU_ADMIN})),
     "GET /api/registry/people": Route(PEOPLE_READERS),
@@ -152,6 +157,7 @@ API: dict[str, Route] = {
 API_EXEMPT_PREFIXES = {
     "POST ": "写接口：权限与范围由各应用的服务测试覆盖（服务层统一校验角色与辖区）",
     "GET /api/catalog/": "目录为全体登录用户可读的参考数据，由 catalog 测试覆盖",
+    "GET /api/core/reports/": "后台报表记录：仅申请人本人及本辖区管理员可读，由 core/tests/test_reports.py 覆盖",
 }
 
 
@@ -349,9 +355,20 @@ def test_identifiers_are_masked_for_roles_without_pii_access(world, role):
         assert person.id_number_masked in text
 
 
-def test_identifiers_are_clear_for_a_pii_role(world):
+def test_identifiers_stay_masked_for_a_pii_role_until_a_purpose_is_stated(world):
     from gongjiang.core.pii import decrypt
 
+    # given a role allowed to see full ID numbers
     client = _client_for(world, Role.CENTRE_REVIEWER)
     clear_id = decrypt(world.trainee_a.id_number_encrypted)
-    assert clear_id in client.get(f"/api/registry/people/{world.trainee_a.pk}").content.decode()
+    # when it reads the record, then states a purpose
+    plain = client.get(f"/api/registry/people/{world.trainee_a.pk}").content.decode()
+    revealed = client.post(
+        f"/api/registry/people/{world.trainee_a.pk}/reveal",
+        {"purpose": "review_claim", "note": "申领编号 2025-001"},
+        content_type="application/json",
+    )
+    # then the read is masked and only the stated purpose unmasks
+    assert clear_id not in plain and world.trainee_a.id_number_masked in plain
+    assert revealed.status_code == 200
+    assert revealed.json()["id_number"] == clear_id

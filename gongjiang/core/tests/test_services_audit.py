@@ -44,6 +44,12 @@ def service_functions() -> dict[str, Callable[..., Any]]:
     return found
 
 
+def _report_run(w):
+    from gongjiang.core.services import report_request
+
+    return report_request(actor=w.root, kind="audit_summary")
+
+
 def _scope_case(w):
     from gongjiang.catalog.models import Occupation, SkillLevel
 
@@ -66,6 +72,15 @@ CASES: dict[str, Callable[[Any], Any]] = {
         actor=w.root, username="new-user", password=PASSWORD, role="auditor", jurisdictions=[w.jurisdiction]
     ),
     "core.user_deactivate": lambda w: w.fn(actor=w.root, user=w.users["auditor"], reason="离职"),
+    "core.user_otp_reset": lambda w: w.fn(actor=w.root, user=w.users["auditor"], reason="手机遗失"),
+    "core.report_request": lambda w: w.fn(actor=w.root, kind="audit_summary"),
+    "core.report_run_execute": lambda w: w.fn(run_id=_report_run(w).pk),
+    "registry.person_reveal_identifiers": lambda w: w.fn(
+        actor=w.root, person=w.trainee_a, purpose="payment", note="补贴发放核对"
+    ),
+    "registry.teacher_reveal_identifiers": lambda w: w.fn(
+        actor=w.root, teacher=w.teacher_a, purpose="inspection"
+    ),
     "core.working_day_override_set": lambda w: w.fn(
         actor=w.root, date=dt.date(2030, 1, 2), is_working_day=False, reason="2030年假期安排"
     ),

@@ -35,6 +35,7 @@ def test_prod_settings_pass_the_deploy_check():
         "GONGJIANG_ID_HASH_KEY": os.urandom(16).hex(),
         "GONGJIANG_FIELD_KEY": "B" * 43 + "=",
         "DATABASE_URL": "sqlite:///:memory:",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     # when
     result = _manage(["check", "--deploy", "--fail-level", "WARNING"], env)

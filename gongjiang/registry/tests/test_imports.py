@@ -102,3 +102,20 @@ def test_zip_bomb_is_refused(world, bureau_admin, settings):
         person_import(
             actor=bureau_admin, jurisdiction=world.jurisdiction, filename="bomb.xlsx", data=buffer.getvalue()
         )
+
+
+@pytest.mark.django_db
+def test_import_endpoint_is_not_shadowed_by_the_person_detail_route(client, world, bureau_admin):
+    """Found while running schemathesis (issue 8): `/people/{person_id}` matched `/people/import`
+    and answered 405 to every upload. Ids are now matched as integers only."""
+    from gongjiang.registry.tests.factories import PASSWORD
+
+    # given
+    assert client.login(username=bureau_admin.username, password=PASSWORD)
+    # when an upload without the required columns is posted
+    upload = io.BytesIO("姓名\n王五\n".encode())
+    upload.name = "people.csv"
+    response = client.post("/api/registry/people/import", {"file": upload})
+    # then the import itself answers (a Chinese error about the columns), not the detail route
+    assert response.status_code == 400
+    assert response.json()["code"] == "missing_columns"

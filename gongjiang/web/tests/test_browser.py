@@ -149,10 +149,21 @@ def test_role_walks_through_login_navigation_and_people(live_server, transaction
     page.get_by_role("link", name=person.name).click()
     page.wait_for_url(f"{live_server.url}/registry/people/{person.pk}/")
 
-    # then: the clear ID only for PII roles and for the person themselves
+    # then: the clear ID only for the person themselves; PII roles state a purpose first
     shown = page.locator("dd.id-number").inner_text().strip()
-    sees_clear = role in CLEAR_ID_ROLES or role == Role.PERSON
-    assert shown == (decrypt(person.id_number_encrypted) if sees_clear else person.id_number_masked)
+    clear = decrypt(person.id_number_encrypted)
+    assert shown == (clear if role == Role.PERSON else person.id_number_masked)
+    if role in CLEAR_ID_ROLES:
+        # when: a purpose is chosen and the unmasking asked for (htmx swaps the block in place)
+        page.get_by_label("查看目的").select_option("review_claim")
+        page.get_by_label("说明").fill("申领材料核对")
+        page.get_by_role("button", name="查看完整信息").click()
+        page.locator("dd.id-number", has_text=clear).wait_for()
+        # then: the full number, on the same page, with the note that it was recorded
+        assert page.url == f"{live_server.url}/registry/people/{person.pk}/"
+        assert "本次查看已记入审计日志" in page.content()
+    else:
+        assert page.get_by_role("button", name="查看完整信息").count() == 0
 
     # when: log out
     page.locator(".site-header").get_by_role("button", name="退出").click()
