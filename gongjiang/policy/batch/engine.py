@@ -237,7 +237,7 @@ def _query(part: pl.LazyFrame, rule: Part, bcode: int, *, exact: bool) -> tuple[
     out = BATCH_RULES[rule.benefit.rule](rule)
     seq = out.seq
     columns = [pl.col("idx"), seq.bits.alias("bits"), seq.tail.alias("tail"), out.fen.cast(pl.Int64).alias("fen")]
-    part = seq.apply(part)
+    part = seq.staged(part)
     if out.hist == NONE:
         return (NONE, 0), part.select(columns).pipe(_finish_static)
     optional = {"key": out.key, "cap": out.cap, "aux": out.aux}

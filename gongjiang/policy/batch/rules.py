@@ -138,7 +138,7 @@ class Seq:
         if missing is not None:
             self.tail = self.tail | (self.live & missing)
 
-    def apply(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+    def staged(self, frame: pl.LazyFrame) -> pl.LazyFrame:
         for stage in self.stages:
             frame = frame.with_columns(**stage)
         return frame
