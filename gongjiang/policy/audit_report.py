@@ -93,20 +93,26 @@ def _write_excel(
     shown = min(rejected.height, room)
     with Workbook(paths["excel"]) as book:
         with book.sheet("汇总") as sheet:
-            sheet.write_row(["合计", "通过", total[0], "不通过", total[1], "通过金额", str(total[2])], bold=True)
+            sheet.write_row(
+                ["合计", "通过", total[0], "不通过", total[1], "通过金额", str(total[2])], bold=True
+            )
             sheet.write_row([])
             for title, table in tables.items():
                 sheet.write_row([title], bold=True)
                 sheet.write_row(table.columns, bold=True)
                 for values in table.rows():
-                    sheet.write_row([v if isinstance(v, int) else None if v is None else str(v) for v in values])
+                    sheet.write_row(
+                        [v if isinstance(v, int) else None if v is None else str(v) for v in values]
+                    )
                 sheet.write_row([])
         with book.sheet("不通过明细") as detail:
             detail.write_row(rejected.columns, bold=True)
             step(f"写出 {paths['excel'].name}：不通过明细 {shown} 行")
             detail.write_frame(
                 rejected.head(room).with_columns(pl.all().cast(pl.String)),
-                progress=lambda done: step(f"  不通过明细 {done}/{shown} 行（{done * 100 // max(shown, 1)}%）"),
+                progress=lambda done: step(
+                    f"  不通过明细 {done}/{shown} 行（{done * 100 // max(shown, 1)}%）"
+                ),
             )
             if rejected.height > room:
                 detail.write_row(
@@ -117,7 +123,9 @@ def _write_excel(
                 )
 
 
-def stdout_summary(joined: pl.DataFrame, paths: dict[str, Path], tables: dict[str, pl.DataFrame] | None = None) -> str:
+def stdout_summary(
+    joined: pl.DataFrame, paths: dict[str, Path], tables: dict[str, pl.DataFrame] | None = None
+) -> str:
     tables = tables or summaries(joined)
     total = joined.height
     accepted = int(joined["accepted"].sum())

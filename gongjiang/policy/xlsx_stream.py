@@ -199,4 +199,3 @@ class _SheetContext:
     def __exit__(self, *exc: object) -> None:
         self.handle.write(b"</sheetData></worksheet>")
         self.handle.close()
-

@@ -143,7 +143,9 @@ def _prepare(
     for name, spec in specs.items():
         if spec.type == "enum":
             source = pl.col(name).cast(pl.String) if name in claims.columns else pl.lit(None, pl.String)
-            facts.append(source.cast(pl.Enum(enums[name]), strict=False).to_physical().cast(pl.UInt32).alias(name))
+            facts.append(
+                source.cast(pl.Enum(enums[name]), strict=False).to_physical().cast(pl.UInt32).alias(name)
+            )
             continue
         dtype = FACT_TYPES[spec.type]
         column = pl.col(name).cast(dtype) if name in claims.columns else pl.lit(None, dtype)
@@ -157,14 +159,21 @@ def _prepare(
         day.alias("date"),
         day.cast(pl.Int32).alias("dnum"),
         day.dt.year().cast(pl.Int32).alias("year"),
-        pl.col("benefit").cast(pl.String).cast(pl.Enum(list(pack.benefits))).to_physical().cast(pl.UInt16).alias("bcode"),
+        pl.col("benefit")
+        .cast(pl.String)
+        .cast(pl.Enum(list(pack.benefits)))
+        .to_physical()
+        .cast(pl.UInt16)
+        .alias("bcode"),
         seg.cast(pl.UInt8).alias("seg"),
         *facts,
     )
     invalid = [
         name
         for name, spec in specs.items()
-        if spec.type == "enum" and name in claims.columns and frame[name].null_count() != claims[name].null_count()
+        if spec.type == "enum"
+        and name in claims.columns
+        and frame[name].null_count() != claims[name].null_count()
     ]
     if invalid:
         raise ValueError("；".join(f"{name}: 取值无效（应为 {'/'.join(enums[name])}）" for name in invalid))
@@ -183,7 +192,9 @@ def _occupation_columns(
     class_of = pl.Series([classes.index(pack.occupation_classes[n]) for n in names], dtype=pl.Int64)
     frame = frame.with_columns(
         occupation_code=pl.col("occupation").cast(pl.Enum(names), strict=False).to_physical().cast(pl.Int64)
-    ).with_columns(occupation_class=pl.lit(class_of).gather(pl.col("occupation_code")), in_directory=pl.lit(False))
+    ).with_columns(
+        occupation_class=pl.lit(class_of).gather(pl.col("occupation_code")), in_directory=pl.lit(False)
+    )
     if entries is None or entries.height == 0:
         return frame
     listed = entries.select(
@@ -232,11 +243,18 @@ def _group_columns(out: Out, bcode: int, *, exact: bool) -> list[pl.Expr]:
     return keys
 
 
-def _query(part: pl.LazyFrame, rule: Part, bcode: int, *, exact: bool) -> tuple[tuple[int, int], pl.LazyFrame]:
+def _query(
+    part: pl.LazyFrame, rule: Part, bcode: int, *, exact: bool
+) -> tuple[tuple[int, int], pl.LazyFrame]:
     """The partition's evaluation as one select; the key says which history check it joins."""
     out = BATCH_RULES[rule.benefit.rule](rule)
     seq = out.seq
-    columns = [pl.col("idx"), seq.bits.alias("bits"), seq.tail.alias("tail"), out.fen.cast(pl.Int64).alias("fen")]
+    columns = [
+        pl.col("idx"),
+        seq.bits.alias("bits"),
+        seq.tail.alias("tail"),
+        out.fen.cast(pl.Int64).alias("fen"),
+    ]
     part = seq.staged(part)
     if out.hist == NONE:
         return (NONE, 0), part.select(columns).pipe(_finish_static)

@@ -64,13 +64,20 @@ def _close(frame: pl.DataFrame, history_bits: pl.Expr, fen: pl.Expr | None = Non
         frame.with_columns(bits=pl.col("bits") | history_bits)
         .with_columns(
             bits=pl.col("bits")
-            | pl.when(pl.col("tail") & (pl.col("bits") == 0)).then(pl.lit(NO_POLICY, MASK_TYPE)).otherwise(_zero())
+            | pl.when(pl.col("tail") & (pl.col("bits") == 0))
+            .then(pl.lit(NO_POLICY, MASK_TYPE))
+            .otherwise(_zero())
         )
         .select("idx", "bits", fen=pl.when(pl.col("bits") == 0).then(amount).otherwise(0).cast(pl.Int64))
     )
 
 
-HISTORY_LABELS = {ONCE: "限享受一次或每年一次", NOTE5: "备注5 次数与同职业同等级", ANNUAL: "年度上限", CRAFTSMAN: "就高不重复"}
+HISTORY_LABELS = {
+    ONCE: "限享受一次或每年一次",
+    NOTE5: "备注5 次数与同职业同等级",
+    ANNUAL: "年度上限",
+    CRAFTSMAN: "就高不重复",
+}
 # the columns each kind reads, besides the sorted key (gk) and the results' idx
 NEEDS = {
     ONCE: ("bits", "tail", "reach", "fen"),
@@ -124,10 +131,13 @@ def _annual(frame: pl.DataFrame) -> pl.DataFrame:
         inclusive=run_cumsum(pl.col("total"), pl.col("stretch")),
         paid0=pl.when(pl.col("nth") == 1).then(pl.lit(0, pl.Int64)),
     )
-    for nth in range(1, int(frame["nth"].max() or 1) + 1):
+    stretches = frame.select(pl.col("nth").max().fill_null(1).cast(pl.Int64)).item()
+    for nth in range(1, stretches + 1):
         capped = pl.col("paid0") >= pl.col("cap")
-        after = pl.when(capped).then(pl.col("paid0")).otherwise(
-            pl.min_horizontal(pl.col("paid0") + pl.col("inclusive"), pl.col("cap"))
+        after = (
+            pl.when(capped)
+            .then(pl.col("paid0"))
+            .otherwise(pl.min_horizontal(pl.col("paid0") + pl.col("inclusive"), pl.col("cap")))
         )
         next_start = pl.col("stretch") & (pl.col("nth") == nth + 1)
         frame = frame.with_columns(
@@ -135,8 +145,10 @@ def _annual(frame: pl.DataFrame) -> pl.DataFrame:
             .then(pl.when(next_start).then(after.shift(1)).forward_fill())
             .otherwise(pl.col("paid0"))
         )
-    before = pl.when(pl.col("paid0") >= pl.col("cap")).then(pl.col("paid0")).otherwise(
-        pl.min_horizontal(pl.col("paid0") + pl.col("inclusive") - pl.col("total"), pl.col("cap"))
+    before = (
+        pl.when(pl.col("paid0") >= pl.col("cap"))
+        .then(pl.col("paid0"))
+        .otherwise(pl.min_horizontal(pl.col("paid0") + pl.col("inclusive") - pl.col("total"), pl.col("cap")))
     )
     frame = frame.with_columns(room=pl.col("cap") - before)
     reached = ok & (pl.col("room") <= 0)

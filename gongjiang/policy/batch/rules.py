@@ -463,8 +463,9 @@ def _training(part: Part, *, project: bool) -> Out:
     classes = sorted(set(part.pack.occupation_classes.values()))
     cls = pl.col("occupation_class")  # index into `classes`, null for an occupation not in 附件3
     hours, level, kind = pl.col("class_hours"), pl.col("level"), pl.col("training_type")
-    employment, enterprise = part.code_of("training_type", "employment"), part.code_of(
-        "training_type", "enterprise_post"
+    employment, enterprise = (
+        part.code_of("training_type", "employment"),
+        part.code_of("training_type", "enterprise_post"),
     )
     if project:
         minimum: Value = params.at_least("project.min_hours")
@@ -529,7 +530,9 @@ def lanzhou_startup(part: Part) -> Out:
     seq, params = Seq(), part.params
     out = Out(seq)
     courses = _benefit_choices(part, "course")
-    minimum = part.per_choice("course", {c: params.at_least(f"startup.min_hours.{c}") for c in courses}, pl.Int64)
+    minimum = part.per_choice(
+        "course", {c: params.at_least(f"startup.min_hours.{c}") for c in courses}, pl.Int64
+    )
     seq.need(minimum)
     seq.refuse("hours_below_minimum", pl.col("class_hours") < minimum)
     _note5(part, seq, out, pl.lit(-1, pl.Int64))
@@ -561,4 +564,3 @@ def lanzhou_apprentice(part: Part) -> Out:
     raised = pl.when(shortage).then(pl.lit(SCALE, pl.Int64) + lit(uplift)).otherwise(pl.lit(SCALE, pl.Int64))
     out.fen = times_ratio(price, raised)
     return out
-

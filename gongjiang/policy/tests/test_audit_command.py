@@ -105,7 +105,9 @@ def test_audit_claims_on_every_packs_template(tmp_path, capsys, pack_id):
     results = pl.read_parquet(tmp_path / "out" / "results.parquet")
     got = {r["claim_id"]: (r["accepted"], r["reasons"], f"{r['amount']:.2f}") for r in results.to_dicts()}
     assert got == OTHER_TEMPLATES[pack_id]
-    assert set(results["policy_version"]) <= {f"{pack_id}@{v.date}" for v in installed_packs()[pack_id].versions} | {None}
+    assert set(results["policy_version"]) <= {
+        f"{pack_id}@{v.date}" for v in installed_packs()[pack_id].versions
+    } | {None}
     captured = capsys.readouterr()
     assert "审核：历史规则" in captured.err or pack_id == "taierzhuang-2021"
     assert "完成" in captured.err and "共审核" in captured.out
@@ -153,6 +155,48 @@ def test_simulate_reports_the_budget_delta(tmp_path, capsys):
     assert Decimal(rows["apprentice_subsidy"][delta]) == Decimal(0)
 
 
+@pytest.mark.django_db
+def test_simulate_a_list_factor_reform(tmp_path, capsys):
+    # given the template and a reform setting the 四(三) 黑白名单 factors: white 1.2, black 0.5
+    reform = tmp_path / "reform.yaml"
+    reform.write_text(
+        "policy: lanzhou-xinqu-2025\ntitle: 名单系数\noverrides:\n  list_factor.white: {set: 1.2}\n"
+        "  list_factor.black: {set: 0.5}\n",
+        encoding="utf-8",
+    )
+    # when
+    call_command("simulate", str(TEMPLATE), "--reform", str(reform), "--out", str(tmp_path / "sim.xlsx"))
+    # then, worked by hand: C0001 (white) 焊工 高级工 2000 × 1.2 × 1.2 = 2880 (+480);
+    # C0004 (black) SYB 1600 × 0.5 = 800 (−800); the normal and blank rows are unchanged. Total −320.
+    assert "金额 11800.00 → 11480.00 元（变化 -320.00 元）" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_simulate_works_for_another_pack(tmp_path, capsys):
+    # given 上虞's template and a reform raising the 三、（二）12 yearly cap from 10万 to 15万
+    reform = tmp_path / "reform.yaml"
+    reform.write_text(
+        "policy: shangyu-2023\ntitle: 年度上限15万\noverrides:\n  training.social.annual_cap: {set: 150000}\n",
+        encoding="utf-8",
+    )
+    template = PACKS_DIR / "shangyu-2023" / "claims-template.csv"
+    # when
+    call_command(
+        "simulate",
+        str(template),
+        "--policy",
+        "shangyu-2023",
+        "--reform",
+        str(reform),
+        "--out",
+        str(tmp_path / "s.xlsx"),
+    )
+    # then, worked by hand: S0004 is paid its full 6万 (+2万); S0005 (250 人, 2 groups = 4万) now has
+    # 15万 − 12万 = 3万 of room (+3万, one more accepted claim). Total +5万.
+    out = capsys.readouterr().out
+    assert "通过 5 → 6 条；金额 124800.00 → 174800.00 元（变化 50000.00 元）" in out
+
+
 def _rejected(n: int) -> pl.DataFrame:
     return pl.DataFrame(
         {
@@ -190,7 +234,9 @@ def test_rejected_sheet_is_written_in_bulk(tmp_path, monkeypatch):
     steps: list[str] = []
     paths = audit_report.write_outputs(_rejected(250), Path(tmp_path), progress=steps.append)
     # then every row is there, in order, with the progress in 100-row steps
-    rows = list(openpyxl.load_workbook(paths["excel"], read_only=True)["不通过明细"].iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(paths["excel"], read_only=True)["不通过明细"].iter_rows(values_only=True)
+    )
     assert [r[0] for r in rows[1:]] == [f"C{i}" for i in range(250)]
     assert rows[250][6] == "hours_below_minimum"
     assert [s for s in steps if "%" in s] == [

@@ -95,9 +95,14 @@ def _syb_amended(root: Path) -> Pack:
     target = root / LANZHOU
     shutil.copytree(PACKS_DIR / LANZHOU, target)
     meta = yaml.safe_load((target / "pack.yaml").read_text(encoding="utf-8"))
-    meta["versions"].append({"date": dt.date(2025, 7, 1), "document": "测试用修订（虚构）", "note": "fixture"})
+    meta["versions"].append(
+        {"date": dt.date(2025, 7, 1), "document": "测试用修订（虚构）", "note": "fixture"}
+    )
     (target / "pack.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
-    for name, key, value in (("startup", "SYB", {"value": 1800, "reference": "测试用修订 SYB 1800元"}), ("uplift", "shortage", None)):
+    for name, key, value in (
+        ("startup", "SYB", {"value": 1800, "reference": "测试用修订 SYB 1800元"}),
+        ("uplift", "shortage", None),
+    ):
         path = target / "parameters" / f"{name}.yaml"
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         data[key]["values"][dt.date(2025, 7, 1)] = value
@@ -110,7 +115,9 @@ def _early(root: Path) -> Pack:
     target = root / LANZHOU
     shutil.copytree(PACKS_DIR / LANZHOU, target)
     for path in [target / "pack.yaml", *sorted((target / "parameters").glob("*.yaml"))]:
-        path.write_text(path.read_text(encoding="utf-8").replace("2025-01-01", "2022-01-01"), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("2025-01-01", "2022-01-01"), encoding="utf-8"
+        )
     return load_pack(target)
 
 
@@ -231,12 +238,18 @@ def _entries(pack: Pack) -> st.SearchStrategy[pl.DataFrame | None]:
     entry = st.fixed_dictionaries(
         {
             "occupation": st.sampled_from(_occupations(pack)),
-            "valid_from": st.dates(pack.first_effective - dt.timedelta(days=200), pack.first_effective.replace(month=12)),
-            "valid_to": st.one_of(st.none(), st.dates(pack.first_effective, pack.first_effective + dt.timedelta(days=500))),
+            "valid_from": st.dates(
+                pack.first_effective - dt.timedelta(days=200), pack.first_effective.replace(month=12)
+            ),
+            "valid_to": st.one_of(
+                st.none(), st.dates(pack.first_effective, pack.first_effective + dt.timedelta(days=500))
+            ),
         }
     )
     frames = st.lists(entry, max_size=5).map(
-        lambda rows: pl.DataFrame(rows, schema={"occupation": pl.String, "valid_from": pl.Date, "valid_to": pl.Date})
+        lambda rows: pl.DataFrame(
+            rows, schema={"occupation": pl.String, "valid_from": pl.Date, "valid_to": pl.Date}
+        )
     )
     return st.one_of(st.none(), frames)
 
@@ -247,9 +260,13 @@ def _facts(pack: Pack, row: dict[str, Any]) -> dict[str, Any]:
     return {name: row[name] for name in names if row.get(name) is not None}
 
 
-def _quote(claims: pl.DataFrame, result: pl.DataFrame, pack: Pack, entries: pl.DataFrame | None) -> list[dict]:
+def _quote(
+    claims: pl.DataFrame, result: pl.DataFrame, pack: Pack, entries: pl.DataFrame | None
+) -> list[dict]:
     rows = claims.to_dicts()  # the oracle may loop over rows; the engine may not
-    accepted = dict(zip(result["claim_id"], zip(result["accepted"], result["amount"], strict=True), strict=True))
+    accepted = dict(
+        zip(result["claim_id"], zip(result["accepted"], result["amount"], strict=True), strict=True)
+    )
     history: dict[str, list[dict[str, Any]]] = {}
     requests = {}
     for row in sorted(rows, key=lambda r: (r["person_id"], r["date"], r["claim_id"])):
@@ -264,13 +281,20 @@ def _quote(claims: pl.DataFrame, result: pl.DataFrame, pack: Pack, entries: pl.D
         ok, amount = accepted[row["claim_id"]]
         if ok:
             earlier.append(
-                {"date": row["date"].isoformat(), "benefit": row["benefit"], "facts": _facts(pack, row), "amount": str(amount)}
+                {
+                    "date": row["date"].isoformat(),
+                    "benefit": row["benefit"],
+                    "facts": _facts(pack, row),
+                    "amount": str(amount),
+                }
             )
     entry_rows = entries.to_dicts() if entries is not None else []
 
     def lookup(_pack: Pack, day: dt.date) -> frozenset[str]:
         return frozenset(
-            e["occupation"] for e in entry_rows if e["valid_from"] <= day and (e["valid_to"] is None or day <= e["valid_to"])
+            e["occupation"]
+            for e in entry_rows
+            if e["valid_from"] <= day and (e["valid_to"] is None or day <= e["valid_to"])
         )
 
     return quote_many([requests[r["claim_id"]] for r in rows], packs={pack.id: pack}, shortage_lookup=lookup)
@@ -285,7 +309,13 @@ def _assert_equivalent(
     assert result["claim_id"].to_list() == claims["claim_id"].to_list()
     expected = _quote(claims, result, pack, entries)
     for got, want in zip(result.to_dicts(), expected, strict=True):
-        assert (got["claim_id"], got["accepted"], got["reasons"], str(got["amount"]), got["policy_version"]) == (
+        assert (
+            got["claim_id"],
+            got["accepted"],
+            got["reasons"],
+            str(got["amount"]),
+            got["policy_version"],
+        ) == (
             got["claim_id"],
             want["eligible"],
             [r["code"] for r in want["reasons"]],
@@ -318,7 +348,9 @@ def test_batch_equals_quote_engine_on_other_versions(
 ) -> None:
     # given a pack with a second version (figures changed, some parameters ended), or in force earlier
     pack = variants[variant]
-    first_day = dt.date(2021, 11, 1) if variant.endswith(":early") else pack.first_effective - dt.timedelta(days=60)
+    first_day = (
+        dt.date(2021, 11, 1) if variant.endswith(":early") else pack.first_effective - dt.timedelta(days=60)
+    )
     claims = data.draw(_batch(pack, first_day))
     entries = data.draw(_entries(pack))
     # then the batch and the quote engine agree claim by claim
@@ -460,15 +492,31 @@ def test_list_factor_applies_to_the_training_amount_only() -> None:
     # given 新民社发〔2025〕13号 with the 四(三) factors set by a reform: white 1.1, black 0.8
     from gongjiang.policy.reform import Reform, apply_reform
 
-    reform = Reform(LANZHOU, "黑白名单系数", {"list_factor.white": ("set", Decimal("1.1")), "list_factor.black": ("set", Decimal("0.8"))})
+    reform = Reform(
+        LANZHOU,
+        "黑白名单系数",
+        {"list_factor.white": ("set", Decimal("1.1")), "list_factor.black": ("set", Decimal("0.8"))},
+    )
     pack = apply_reform(PACKS[LANZHOU], reform)
     courier = {"benefit": "training_subsidy", "training_type": "employment", "occupation": "快递员", "level": "cert",
                "class_hours": 60, "shortage": True, "rural_or_lowincome": True, "training_days": 10}  # fmt: skip
     claims = _frame(
         pack,
         [
-            {**courier, "claim_id": "w", "person_id": "a", "date": dt.date(2025, 6, 1), "institution_list_state": "white"},
-            {**courier, "claim_id": "b", "person_id": "b", "date": dt.date(2025, 6, 1), "institution_list_state": "black"},
+            {
+                **courier,
+                "claim_id": "w",
+                "person_id": "a",
+                "date": dt.date(2025, 6, 1),
+                "institution_list_state": "white",
+            },
+            {
+                **courier,
+                "claim_id": "b",
+                "person_id": "b",
+                "date": dt.date(2025, 6, 1),
+                "institution_list_state": "black",
+            },
             {**courier, "claim_id": "n", "person_id": "c", "date": dt.date(2025, 6, 1)},
             {**_syb("s", dt.date(2025, 6, 1)), "institution_list_state": "black"},
         ],
@@ -509,7 +557,13 @@ def test_huzhou_highest_title_once() -> None:
     pack = PACKS["huzhou-2021"]
 
     def claim(claim_id: str, day: dt.date, title: str) -> dict[str, Any]:
-        return {"claim_id": claim_id, "person_id": "p", "date": day, "benefit": "craftsman_award", "title": title}
+        return {
+            "claim_id": claim_id,
+            "person_id": "p",
+            "date": day,
+            "benefit": "craftsman_award",
+            "title": title,
+        }
 
     claims = _frame(
         pack,
@@ -535,12 +589,36 @@ def test_once_only_benefits_and_post_allowance() -> None:
     claims = _frame(
         pack,
         [
-            {**post, "claim_id": "1", "person_id": "p", "date": dt.date(2023, 5, 1), "insured_employee": False},
+            {
+                **post,
+                "claim_id": "1",
+                "person_id": "p",
+                "date": dt.date(2023, 5, 1),
+                "insured_employee": False,
+            },
             {**post, "claim_id": "2", "person_id": "p", "date": dt.date(2023, 6, 1)},  # 300 × 36 months
             {**post, "claim_id": "3", "person_id": "p", "date": dt.date(2024, 6, 1), "newly_obtained": False},
-            {"claim_id": "4", "person_id": "p", "date": dt.date(2023, 6, 1), "benefit": "craftsman_award", "title": "浙江工匠"},
-            {"claim_id": "5", "person_id": "p", "date": dt.date(2024, 6, 1), "benefit": "craftsman_award", "title": "浙江工匠"},
-            {"claim_id": "6", "person_id": "p", "date": dt.date(2024, 6, 1), "benefit": "craftsman_award", "title": "浙江青年工匠"},
+            {
+                "claim_id": "4",
+                "person_id": "p",
+                "date": dt.date(2023, 6, 1),
+                "benefit": "craftsman_award",
+                "title": "浙江工匠",
+            },
+            {
+                "claim_id": "5",
+                "person_id": "p",
+                "date": dt.date(2024, 6, 1),
+                "benefit": "craftsman_award",
+                "title": "浙江工匠",
+            },
+            {
+                "claim_id": "6",
+                "person_id": "p",
+                "date": dt.date(2024, 6, 1),
+                "benefit": "craftsman_award",
+                "title": "浙江青年工匠",
+            },
         ],
     )
     # when audited, then
@@ -559,7 +637,11 @@ def test_once_only_benefits_and_post_allowance() -> None:
 def test_hash_collisions_fall_back_to_exact_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     # given a beneficiary key that collides for most people (the second key still tells them apart)
     pack = PACKS[LANZHOU]
-    monkeypatch.setattr(engine, "person_hash", lambda column, seed: column.hash(seed) % 2 if seed == engine.SEEDS[0] else column.hash(seed))
+    monkeypatch.setattr(
+        engine,
+        "person_hash",
+        lambda column, seed: column.hash(seed) % 2 if seed == engine.SEEDS[0] else column.hash(seed),
+    )
     claims = _frame(pack, [_welder(f"c{n}", f"p{n % 5}", dt.date(2025, 1 + n % 12, 1)) for n in range(20)])
     # when audited, then the collision is detected and the exact keys give the quote engine's answers
     calls = []
@@ -587,9 +669,14 @@ def test_money_is_half_up_to_the_fen() -> None:
 def test_unsupported_benefit_and_malformed_facts_are_refused() -> None:
     pack = PACKS[LANZHOU]
     with pytest.raises(ValueError, match="支持"):
-        audit_claims(_frame(pack, [{"claim_id": "x", "person_id": "p", "date": dt.date(2025, 6, 1), "benefit": "nope"}]), pack)
+        audit_claims(
+            _frame(
+                pack, [{"claim_id": "x", "person_id": "p", "date": dt.date(2025, 6, 1), "benefit": "nope"}]
+            ),
+            pack,
+        )
     bad = _frame(pack, [{**_welder("x", "p", dt.date(2025, 6, 1)), "class_hours": None}])
-    with pytest.raises(ValueError, match="training_subsidy.class_hours"):
+    with pytest.raises(ValueError, match=r"training_subsidy\.class_hours"):
         audit_claims(bad, pack)
     with pytest.raises(ValueError, match="level"):
         audit_claims(_frame(pack, [{**_welder("x", "p", dt.date(2025, 6, 1)), "level": "grand"}]), pack)
@@ -601,7 +688,16 @@ def test_empty_batch() -> None:
 
 def test_engine_is_vectorised_and_independent_of_the_rules() -> None:
     # the batch engine's code never loops over claims in Python, nor calls the single-claim rules
-    forbidden_calls = {"map_elements", "map_rows", "iter_rows", "rows", "to_dicts", "apply", "quote_many", "evaluate"}
+    forbidden_calls = {
+        "map_elements",
+        "map_rows",
+        "iter_rows",
+        "rows",
+        "to_dicts",
+        "apply",
+        "quote_many",
+        "evaluate",
+    }
     for path in sorted(Path(batch.__file__).parent.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
@@ -609,7 +705,9 @@ def test_engine_is_vectorised_and_independent_of_the_rules() -> None:
                 assert node.attr not in forbidden_calls, (path, node.attr)
             if isinstance(node, ast.ImportFrom):
                 module = "." * node.level + (node.module or "")
-                assert not module.startswith(("..rules", "..quote", "gongjiang.policy.rules", "gongjiang.policy.quote")), (path, module)
+                assert not module.startswith(
+                    ("..rules", "..quote", "gongjiang.policy.rules", "gongjiang.policy.quote")
+                ), (path, module)
 
 
 def test_synthetic_file_equals_quote_engine() -> None:
