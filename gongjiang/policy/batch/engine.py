@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
 
 from ..model import Benefit, FactSpec, Pack
 from .codes import MASK_TYPE, NO_POLICY, reason_lists
-from .history import HISTORY_LABELS, KeyCollision, resolve
+from .history import CHANGES_AMOUNT, HISTORY_LABELS, KeyCollision, flags, resolve
 from .params import BatchUnsupported, Params
 from .rules import BATCH_RULES, NONE, Out, Part
 
@@ -52,19 +53,22 @@ def supported_benefits(pack: Pack) -> list[str]:
     return [key for key, benefit in pack.benefits.items() if benefit.rule in BATCH_RULES]
 
 
-def _present(claims: pl.DataFrame, pack: Pack) -> list[str]:
+def _present(claims: pl.DataFrame, pack: Pack) -> tuple[list[str], pl.Series]:
+    """The benefits in the file (each supported, the 备注5 set consistent), and each row's benefit code."""
     missing = [c for c in BASE_COLUMNS if c not in claims.columns]
     if missing:
         raise ValueError(f"缺少列：{', '.join(missing)}")
     empty = [c for c in BASE_COLUMNS if claims[c].null_count()]
     if empty:
         raise ValueError(f"列 {', '.join(empty)} 有空值")
-    present = claims.get_column("benefit").cast(pl.String).unique().to_list()
-    supported = supported_benefits(pack)
-    unknown = sorted(set(present) - set(supported))
-    if unknown:
+    supported, keys = supported_benefits(pack), list(pack.benefits)
+    codes = claims.get_column("benefit").cast(pl.String).cast(pl.Enum(keys), strict=False).to_physical()
+    present = [keys[code] for code in codes.drop_nulls().unique().sort().to_list()]
+    if codes.null_count() or set(present) - set(supported):
+        unknown = claims.get_column("benefit").cast(pl.String).filter(codes.is_null()).unique().to_list()
+        names = sorted({*unknown, *(set(present) - set(supported))})
         raise BatchUnsupported(
-            f"批量审核不支持补贴项目 {', '.join(unknown)}（{pack.id} 支持：{', '.join(supported)}）"
+            f"批量审核不支持补贴项目 {', '.join(names)}（{pack.id} 支持：{', '.join(supported)}）"
         )
     note5 = [k for k in present if pack.benefits[k].rule in NOTE5_RULES]
     counted_sets = {frozenset(pack.benefits[k].config.get("counted_benefits", ())) for k in note5}
@@ -73,7 +77,7 @@ def _present(claims: pl.DataFrame, pack: Pack) -> list[str]:
     counted = set(next(iter(counted_sets))) if counted_sets else set()
     if counted & set(present) != set(note5):
         raise BatchUnsupported("批量审核要求 counted_benefits 中出现的项目恰为培训类项目")
-    return sorted(present, key=list(pack.benefits).index)
+    return present, codes.cast(pl.UInt16).alias("bcode")
 
 
 def _fact_specs(pack: Pack, present: list[str]) -> dict[str, FactSpec]:
@@ -97,7 +101,7 @@ def _enums(pack: Pack, specs: dict[str, FactSpec]) -> dict[str, list[str]]:
     return enums
 
 
-def _fact_problems(benefit: Benefit, enums: dict[str, list[str]]) -> dict[str, pl.Expr]:
+def _fact_problems(benefit: Benefit, enums: dict[str, list[str]], columns: list[str]) -> dict[str, pl.Expr]:
     """The quote engine's fact validation (QuoteInputError) as one boolean column per fact."""
     checks = {}
     for name, spec in benefit.facts.items():
@@ -108,8 +112,10 @@ def _fact_problems(benefit: Benefit, enums: dict[str, list[str]]) -> dict[str, p
             bad = bad | (column.is_not_null() & ~column.is_in(allowed))
         elif spec.type == "int" and spec.minimum is not None:
             bad = bad | (column < spec.minimum)
+        elif spec.type == "str" and name == "occupation" and "occupation_blank" in columns:
+            bad = bad | pl.col("occupation_blank")
         elif spec.type == "str":
-            bad = bad | (column == "")
+            bad = bad | (column.str.strip_chars() == "")
         checks[name] = bad.fill_null(False)
     return checks
 
@@ -121,6 +127,7 @@ def _prepare(
     as_of: dt.date | None,
     specs: dict[str, FactSpec],
     enums: dict[str, list[str]],
+    bcode: pl.Series,
     *,
     exact: bool,
 ) -> pl.DataFrame:
@@ -149,9 +156,9 @@ def _prepare(
             continue
         dtype = FACT_TYPES[spec.type]
         column = pl.col(name).cast(dtype) if name in claims.columns else pl.lit(None, dtype)
-        if spec.type == "str":
-            column = column.str.strip_chars()
-        facts.append(column.alias(name))
+        facts.append(
+            column.alias(name)
+        )  # text is compared stripped (see _fact_problems, _occupation_columns)
     frame = claims.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx"),
         *keys,
@@ -159,12 +166,7 @@ def _prepare(
         day.alias("date"),
         day.cast(pl.Int32).alias("dnum"),
         day.dt.year().cast(pl.Int32).alias("year"),
-        pl.col("benefit")
-        .cast(pl.String)
-        .cast(pl.Enum(list(pack.benefits)))
-        .to_physical()
-        .cast(pl.UInt16)
-        .alias("bcode"),
+        pl.lit(bcode),
         seg.cast(pl.UInt8).alias("seg"),
         *facts,
     )
@@ -190,9 +192,23 @@ def _occupation_columns(
     names = sorted(pack.occupation_classes)
     classes = sorted(set(pack.occupation_classes.values()))
     class_of = pl.Series([classes.index(pack.occupation_classes[n]) for n in names], dtype=pl.Int64)
-    frame = frame.with_columns(
-        occupation_code=pl.col("occupation").cast(pl.Enum(names), strict=False).to_physical().cast(pl.Int64)
-    ).with_columns(
+    code = frame.select(pl.col("occupation").cast(pl.Enum(names), strict=False).to_physical().cast(pl.Int64))
+    code = code.to_series().alias("occupation_code")
+    blank = pl.zeros(frame.height, pl.Boolean, eager=True).alias("occupation_blank")
+    # the quote engine strips text facts; only a value that is not a 附件3 name as given can need it
+    odd = frame.select(pl.col("idx"), text=pl.col("occupation")).filter(
+        code.is_null() & pl.col("text").is_not_null()
+    )
+    if odd.height:
+        odd = odd.with_columns(text=pl.col("text").str.strip_chars())
+        code.scatter(
+            odd["idx"],
+            odd.select(
+                pl.col("text").cast(pl.Enum(names), strict=False).to_physical().cast(pl.Int64)
+            ).to_series(),
+        )
+        blank.scatter(odd["idx"], odd["text"] == "")
+    frame = frame.with_columns(code, blank).with_columns(
         occupation_class=pl.lit(class_of).gather(pl.col("occupation_code")), in_directory=pl.lit(False)
     )
     if entries is None or entries.height == 0:
@@ -259,11 +275,13 @@ def _query(
     if out.hist == NONE:
         return (NONE, 0), part.select(columns).pipe(_finish_static)
     optional = {"key": out.key, "cap": out.cap, "aux": out.aux}
+    reach = seq.reach if seq.reach is not None else pl.lit(True)
     columns += [
-        (seq.reach if seq.reach is not None else pl.lit(True)).alias("reach"),
+        flags(seq.bits, seq.tail, reach).alias("flags"),
         *_group_columns(out, bcode, exact=exact),
-        (pl.col("dnum").cast(pl.Int64) * (1 << 32) + pl.col("order").cast(pl.Int64)).alias("t"),
-        pl.col("year"),
+        pl.col("dnum"),
+        pl.col("order"),
+        pl.col("year").cast(pl.Int16),
         *[e.cast(pl.Int64).alias(n) for n, e in optional.items() if e is not None],
     ]
     return (out.hist, out.hbit), part.select(columns)
@@ -305,11 +323,11 @@ def _audit(
     exact: bool,
 ) -> pl.DataFrame:
     step = progress or (lambda _: None)
-    present = _present(claims, pack)
+    present, bcode = _present(claims, pack)
     specs = _fact_specs(pack, present)
     enums = _enums(pack, specs)
     step("审核：读入并编码")
-    frame = _prepare(claims, pack, as_of, specs, enums, exact=exact)
+    frame = _prepare(claims, pack, as_of, specs, enums, bcode, exact=exact)
     frame = _occupation_columns(frame, pack, present, entries)
     benefits = list(pack.benefits.values())
     combos = frame.group_by("bcode", "seg").len().sort("bcode", "seg")
@@ -322,7 +340,7 @@ def _audit(
             queries.append(part.select("idx", bits=pl.lit(NO_POLICY, MASK_TYPE), fen=pl.lit(0, pl.Int64)))
             continue
         benefit = benefits[bcode]
-        problems = _fact_problems(benefit, enums)
+        problems = _fact_problems(benefit, enums, frame.columns)
         if problems:
             checks.append((benefit, part.select("idx", *[e.alias(n) for n, e in problems.items()])))
         rule = Part(pack, benefit, Params(pack, pack.versions[seg - 1].date), enums)
@@ -343,17 +361,24 @@ def _audit(
             history.setdefault(kind, []).append(result)
     for (hist, hbit), frames in sorted(history.items()):
         step(f"审核：历史规则（{HISTORY_LABELS[hist]}）")
-        resolved = resolve(pl.concat(frames, how="vertical_relaxed"), hist, hbit, exact=exact)
+        merged = pl.concat(frames, how="vertical_relaxed")
+        fen.scatter(merged["idx"], merged["fen"])  # in partition order: nearly sequential
+        resolved = resolve(merged.drop("bits", "tail"), hist, hbit, exact=exact)
         bits.scatter(resolved["idx"], resolved["bits"])
-        fen.scatter(resolved["idx"], resolved["fen"])
+        if hist in CHANGES_AMOUNT:
+            fen.scatter(resolved["idx"], resolved["fen"])
     step("审核：汇总结果")
     versions = pl.Series([None, *[f"{pack.id}@{v.date.isoformat()}" for v in pack.versions]], dtype=pl.String)
     table = pl.DataFrame([claims.get_column("claim_id").cast(pl.String), bits, fen, frame.get_column("seg")])
+    accepted_fen = pl.when(pl.col("bits") == 0).then(pl.col("fen")).otherwise(0)
     return table.select(
         "claim_id",
         accepted=pl.col("bits") == 0,
         reasons=reason_lists(bits),
-        amount=(pl.col("fen").cast(pl.Decimal(18, 2)) / 100).cast(pl.Decimal(18, 2)),
+        # fen × 0.01 in decimal arithmetic: the integer is kept, the scale becomes 2 — exact
+        amount=(accepted_fen.cast(pl.Decimal(18, 0)) * pl.lit(Decimal("0.01"), pl.Decimal(3, 2))).cast(
+            pl.Decimal(18, 2)
+        ),
         policy_version=pl.lit(versions).gather(pl.col("seg")),
     )
 

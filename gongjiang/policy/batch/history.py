@@ -58,18 +58,16 @@ def _zero() -> pl.Expr:
 
 def _close(frame: pl.DataFrame, history_bits: pl.Expr, fen: pl.Expr | None = None) -> pl.DataFrame:
     """Final reasons: static | history | no_policy_in_force for a missing tail parameter when nothing
-    else was found; the amount only for accepted claims."""
-    amount = pl.col("fen") if fen is None else fen
-    return (
-        frame.with_columns(bits=pl.col("bits") | history_bits)
-        .with_columns(
-            bits=pl.col("bits")
-            | pl.when(pl.col("tail") & (pl.col("bits") == 0))
-            .then(pl.lit(NO_POLICY, MASK_TYPE))
-            .otherwise(_zero())
-        )
-        .select("idx", "bits", fen=pl.when(pl.col("bits") == 0).then(amount).otherwise(0).cast(pl.Int64))
+    else was found; and, where the history changes it (caps, 就高), the amount of accepted claims."""
+    frame = frame.with_columns(bits=pl.col("bits") | history_bits).with_columns(
+        bits=pl.col("bits")
+        | pl.when(pl.col("tail") & (pl.col("bits") == 0))
+        .then(pl.lit(NO_POLICY, MASK_TYPE))
+        .otherwise(_zero())
     )
+    if fen is None:
+        return frame.select("idx", "bits")
+    return frame.select("idx", "bits", fen=pl.when(pl.col("bits") == 0).then(fen).otherwise(0).cast(pl.Int64))
 
 
 HISTORY_LABELS = {
@@ -78,20 +76,65 @@ HISTORY_LABELS = {
     ANNUAL: "年度上限",
     CRAFTSMAN: "就高不重复",
 }
-# the columns each kind reads, besides the sorted key (gk) and the results' idx
+# the columns each kind reads in sorted order, besides the group key and `flags` (bits, tail, reach)
 NEEDS = {
-    ONCE: ("bits", "tail", "reach", "fen"),
-    NOTE5: ("bits", "tail", "reach", "fen", "year", "key", "cap"),
-    ANNUAL: ("bits", "tail", "reach", "fen", "cap"),
-    CRAFTSMAN: ("bits", "tail", "fen", "key", "aux"),
+    ONCE: (),
+    NOTE5: ("year", "key", "cap"),
+    ANNUAL: ("fen", "cap"),
+    CRAFTSMAN: ("key", "aux"),
 }
+CHANGES_AMOUNT = {ANNUAL, CRAFTSMAN}
+TAIL, REACH = 1 << 30, 1 << 31
+
+
+def flags(bits: pl.Expr, tail: pl.Expr, reach: pl.Expr) -> pl.Expr:
+    """Reasons, the tail flag and the reach flag in one UInt32 (reason bits stay below bit 30)."""
+    return (
+        bits.cast(pl.UInt32)
+        + tail.cast(pl.UInt32) * pl.lit(TAIL, pl.UInt32)
+        + reach.cast(pl.UInt32) * pl.lit(REACH, pl.UInt32)
+    )
+
+
+def _order(history: pl.DataFrame) -> pl.DataFrame:
+    """(gk, gk2, h) in (group key, date, claim order) order, h the row in `history`.
+
+    A two-key sort costs several times a one-key sort, so: one sort on the 64-bit group key, then
+    one on (run number, day, claim order) packed into one integer — runs are already in place, so
+    the second sort only reorders within them. When the packed key would not fit in 63 bits (more
+    than ~10⁸ claims), a plain two-key sort.
+    """
+    first = history.select(pl.col("gk").arg_sort()).to_series()
+    keyed = history.select("gk", "gk2", "dnum", "order")[first].with_columns(h=first)
+    keyed = keyed.with_columns(
+        run=(pl.col("gk") != pl.col("gk").shift(1)).fill_null(True).cast(pl.Int64).cum_sum() - 1
+    )
+    low, high, runs, last = keyed.select(
+        low=pl.col("dnum").min().cast(pl.Int64),
+        high=pl.col("dnum").max().cast(pl.Int64),
+        runs=pl.col("run").max(),
+        last=pl.col("order").max().cast(pl.Int64),
+    ).row(0)
+    day_bits, order_bits = int(high - low).bit_length(), int(last).bit_length()
+    if int(runs).bit_length() + day_bits + order_bits > 62:
+        return keyed.sort("gk", "dnum", "order").select("gk", "gk2", "h")
+    packed = (
+        pl.col("run") * (1 << (day_bits + order_bits))
+        + (pl.col("dnum").cast(pl.Int64) - low) * (1 << order_bits)
+        + pl.col("order").cast(pl.Int64)
+    )
+    keyed = keyed.with_columns(packed=packed)
+    if not keyed.get_column("packed").is_sorted():
+        keyed = keyed[keyed.select(pl.col("packed").arg_sort()).to_series()]
+    return keyed.select("gk", "gk2", "h")
 
 
 def resolve(history: pl.DataFrame, kind: int, hbit: int, *, exact: bool = False) -> pl.DataFrame:
-    """(idx, bits, fen) of every claim of one history kind, from its rows in partition order.
+    """(idx, bits[, fen]) of every claim of one history kind, from its rows in partition order;
+    `fen` only for the kinds that change amounts (CHANGES_AMOUNT).
 
-    Rows are sorted by (group key, date and claim order) through a narrow key table; only the
-    columns the kind reads are then gathered in that order. The group key is a 64-bit hash; a
+    Rows are ordered by (group key, date, claim order) through a narrow key table (`_order`); only
+    the columns the kind reads are then gathered in that order. The group key is a 64-bit hash; a
     second, independent hash must agree on every run, else `KeyCollision` (the caller redoes the
     audit with exact keys, `exact=True`: the group columns themselves are sorted and numbered).
     """
@@ -101,14 +144,20 @@ def resolve(history: pl.DataFrame, kind: int, hbit: int, *, exact: bool = False)
         changed = pl.any_horizontal([pl.col(g) != pl.col(g).shift(1) for g in groups]).fill_null(True)
         numbered = numbered.select("h", gk=changed.cast(pl.UInt64).cum_sum())
         history = history.with_columns(gk=numbered.sort("h").get_column("gk")).with_columns(gk2=pl.col("gk"))
-    keys = history.select("gk", "gk2", "t", h=pl.int_range(pl.len(), dtype=pl.UInt32)).sort("gk", "t")
+    keys = _order(history)
     collided = keys.select(
         ((pl.col("gk") == pl.col("gk").shift(1)) & (pl.col("gk2") != pl.col("gk2").shift(1))).any()
     ).item()
     if collided:
         raise KeyCollision
-    ordered = history.select("idx", *NEEDS[kind])[keys.get_column("h")]
-    ordered = ordered.with_columns(keys.get_column("gk"), hbit=pl.lit(hbit, MASK_TYPE))
+    ordered = history.select("idx", "flags", *NEEDS[kind])[keys.get_column("h")]
+    ordered = ordered.with_columns(
+        keys.get_column("gk"),
+        bits=pl.col("flags") % pl.lit(TAIL, pl.UInt32),
+        tail=(pl.col("flags") // pl.lit(TAIL, pl.UInt32)) % 2 == 1,
+        reach=pl.col("flags") >= pl.lit(REACH, pl.UInt32),
+        hbit=pl.lit(hbit, MASK_TYPE),
+    )
     return KINDS[kind](_starts(ordered))
 
 
@@ -123,7 +172,7 @@ def _annual(frame: pl.DataFrame) -> pl.DataFrame:
     """`cap_for_year`: room = cap - min(paid so far this year, cap); none left → annual_cap_reached."""
     ok = pl.col("reach") & (pl.col("bits") == 0)
     frame = frame.with_columns(
-        total=pl.when(ok).then(pl.col("fen")).otherwise(0),
+        total=pl.when(ok).then(pl.col("fen")).otherwise(0).cast(pl.Int64),
         stretch=START | (pl.col("cap") != pl.col("cap").shift(1)).fill_null(True),
     ).with_columns(nth=run_cumsum(pl.col("stretch").cast(pl.Int64)))
     # paid before each claim: from what was paid when its stretch of equal caps began

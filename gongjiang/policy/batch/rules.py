@@ -50,7 +50,12 @@ class Part:
         return pl.col(name)
 
     def per_choice(self, fact: str, values: dict[str, Any], dtype: Any) -> pl.Expr:
-        """A value per choice of an enum fact (missing choices → null), looked up by the fact's code."""
+        """A value per choice of an enum fact (missing choices → null), looked up by the fact's code;
+        a constant when every choice the benefit allows has the same value."""
+        allowed = [str(c) for c in self.benefit.facts[fact].choices] if fact in self.benefit.facts else []
+        distinct = {values.get(choice) for choice in allowed}
+        if len(distinct) == 1 and None not in distinct and self.benefit.facts[fact].required:
+            return pl.lit(distinct.pop(), dtype)
         table = pl.Series([values.get(choice) for choice in self.enums[fact]], dtype=dtype)
         return pl.lit(table).gather(pl.col(fact))
 
@@ -441,6 +446,8 @@ def _list_factor(part: Part) -> pl.Expr:
     """四(三): the factor of the institution's 黑白名单 state (normal when absent), × SCALE."""
     paths = {str(k): str(v) for k, v in part.cfg("list_factor_params").items()}
     factors = {state: part.params.ratio(path) for state, path in paths.items()}
+    if len(set(factors.values())) == 1:  # today: 1 for every state (figures pending)
+        return pl.lit(next(iter(factors.values())), pl.Int64)
     return part.per_choice(LIST_STATE_FACT, factors, pl.Int64).fill_null(
         pl.lit(factors.get(LIST_STATE_DEFAULT), pl.Int64)
     )

@@ -728,3 +728,14 @@ def test_synthetic_file_equals_quote_engine() -> None:
     claims = synthetic_claims(PACKS[LANZHOU], 3000, seed=7).with_columns(pl.col("date").dt.offset_by("4y"))
     results = _assert_equivalent(claims, PACKS[LANZHOU], entries)
     assert results["accepted"].sum() > 500  # a real mix, not everything refused
+
+
+def test_text_facts_are_compared_stripped_like_the_quote_engine() -> None:
+    # given an occupation with surrounding spaces, and a blank one (the quote engine strips text)
+    pack = PACKS[LANZHOU]
+    spaced = _frame(pack, [{**_welder("a", "p", dt.date(2025, 6, 1)), "occupation": "  焊工 "}])
+    # then it is 焊工 (A类 高级工 2000 × 1.2)
+    assert str(_assert_equivalent(spaced, pack)["amount"][0]) == "2400.00"
+    blank = _frame(pack, [{**_welder("a", "p", dt.date(2025, 6, 1)), "occupation": "  "}])
+    with pytest.raises(ValueError, match=r"training_subsidy\.occupation"):
+        audit_claims(blank, pack)
