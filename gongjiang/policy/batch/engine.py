@@ -330,7 +330,11 @@ def _audit(
     frame = _prepare(claims, pack, as_of, specs, enums, bcode, exact=exact)
     frame = _occupation_columns(frame, pack, present, entries)
     benefits = list(pack.benefits.values())
-    combos = frame.group_by("bcode", "seg").len().sort("bcode", "seg")
+    combos = (
+        frame.select((pl.col("bcode").cast(pl.UInt32) * 256 + pl.col("seg")).unique().sort().alias("c"))
+        .select(bcode=pl.col("c") // 256, seg=pl.col("c") % 256)
+        .with_columns(len=pl.lit(0))
+    )
     lazy = frame.lazy()
     checks, queries, kinds = [], [], []
     for bcode, seg, _ in zip(*combos.get_columns(), strict=True):

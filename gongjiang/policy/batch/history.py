@@ -59,15 +59,15 @@ def _zero() -> pl.Expr:
 def _close(frame: pl.DataFrame, history_bits: pl.Expr, fen: pl.Expr | None = None) -> pl.DataFrame:
     """Final reasons: static | history | no_policy_in_force for a missing tail parameter when nothing
     else was found; and, where the history changes it (caps, 就高), the amount of accepted claims."""
-    frame = frame.with_columns(bits=pl.col("bits") | history_bits).with_columns(
-        bits=pl.col("bits")
-        | pl.when(pl.col("tail") & (pl.col("bits") == 0))
-        .then(pl.lit(NO_POLICY, MASK_TYPE))
-        .otherwise(_zero())
+    found = pl.col("bits") | history_bits
+    bits = found | pl.when(pl.col("tail") & (found == 0)).then(pl.lit(NO_POLICY, MASK_TYPE)).otherwise(
+        _zero()
     )
     if fen is None:
-        return frame.select("idx", "bits")
-    return frame.select("idx", "bits", fen=pl.when(pl.col("bits") == 0).then(fen).otherwise(0).cast(pl.Int64))
+        return frame.select("idx", bits=bits)
+    return frame.with_columns(bits=bits).select(
+        "idx", "bits", fen=pl.when(pl.col("bits") == 0).then(fen).otherwise(0).cast(pl.Int64)
+    )
 
 
 HISTORY_LABELS = {
@@ -225,6 +225,19 @@ def _note5(frame: pl.DataFrame) -> pl.DataFrame:
     candidates = frame.filter(ok).select("pos", "gk", "year", "cap", "stamp", kept=stamp)
     positions: list[pl.Series] = []
     rounds = 0
+    if candidates.height and candidates.select(pl.col("cap").min()).item() >= 1:
+        # the first round without arithmetic: with nothing accepted yet, each run's first candidate
+        candidates = _starts(candidates)
+        positions.append(candidates.filter("start").get_column("pos"))
+        candidates = (
+            candidates.with_columns(
+                last_year=pl.when("start").then(pl.col("year")).forward_fill(),
+                k0=pl.when("start").then(pl.col("kept")).forward_fill(),
+            )
+            .filter(~pl.col("start") & (pl.col("cap") > 1))
+            .drop("start")
+        )
+        rounds = 1
     while candidates.height:
         candidates = _starts(candidates)
         used = [pl.col(f"k{j}") == pl.col("stamp") for j in range(rounds)]

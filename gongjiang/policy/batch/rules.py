@@ -173,17 +173,32 @@ def batch_rule(name: str) -> Callable[[Callable[[Part], Out]], Callable[[Part], 
     return register
 
 
-def times_ratio(fen: pl.Expr, *ratios: Value) -> pl.Expr:
-    """fen × Π(ratio / SCALE), rounded half-up to the fen once (the quote's `fen(total)`)."""
-    if not ratios:
-        return fen
-    numerator = fen.cast(pl.Int128)
-    denominator = 1
+def times_ratio(fen: pl.Expr, *ratios: Value, bound: int | None = None) -> pl.Expr:
+    """fen × Π(ratio / SCALE), rounded half-up to the fen once (the quote's `fen(total)`).
+
+    Constant ratios are folded (× 1 disappears). `bound` is the largest fen × Π ratio the inputs
+    can reach (known from the parameters): below 2⁶¹ the arithmetic stays in Int64, else Int128.
+    """
+    constant, rows = 1, []
     for ratio in ratios:
-        numerator = numerator * lit(ratio).cast(pl.Int128)
-        denominator *= SCALE
-    den = pl.lit(denominator, pl.Int128)
+        if isinstance(ratio, int):
+            constant *= ratio
+        else:
+            rows.append(ratio)
+    denominator = SCALE ** len(ratios)
+    if not rows and constant == denominator:
+        return fen
+    dtype = pl.Int64 if bound is not None and bound < 2**61 else pl.Int128
+    numerator = fen.cast(dtype) * pl.lit(constant, dtype)
+    for ratio in rows:
+        numerator = numerator * lit(ratio).cast(dtype)
+    den = pl.lit(denominator, dtype)
     return ((2 * numerator + den) // (2 * den)).cast(pl.Int64)
+
+
+def _most(*values: Any) -> int:
+    """The largest of some parameter values (None where missing), for `times_ratio(bound=…)`."""
+    return max((v for v in values if v is not None), default=0)
 
 
 def _paths_per_choice(part: Part, fact: str, params: dict[str, str], *, complete: bool) -> dict[str, str]:
@@ -205,12 +220,14 @@ def choice(part: Part) -> Out:
     seq, params = Seq(), part.params
     fact = part.cfg("fact")
     base: Value
+    base_values: dict[str, int | None] = {}
     if fact:
         paths = _paths_per_choice(part, fact, part.cfg("params"), complete=False)
         has_path = part.per_choice(fact, {c: True for c in paths}, pl.Boolean).fill_null(False)
         seq.refuse("not_applicable", ~has_path)
         seq.stop(~has_path)
-        base = part.per_choice(fact, {c: params.fen(p) for c, p in paths.items()}, pl.Int64)
+        base_values = {c: params.fen(p) for c, p in paths.items()}
+        base = part.per_choice(fact, base_values, pl.Int64)
     else:
         base = params.fen(part.cfg("param"))
     out = Out(seq)
@@ -223,7 +240,10 @@ def choice(part: Part) -> Out:
     if part.cfg("multiplier_param"):
         ratio = params.ratio_or(part.cfg("multiplier_param"), Decimal(1))
         seq.read(ratio)
-    out.fen = times_ratio(lit(base), ratio)
+    bases = list(base_values.values()) if fact else [base]
+    out.fen = times_ratio(
+        lit(base), ratio, bound=_most(*bases) * _most(ratio if isinstance(ratio, int) else None)
+    )
     return out
 
 
@@ -431,26 +451,30 @@ def world_skills(part: Part) -> Out:
         eligible = eligible | ((pl.col("role") == role_code) & pl.col("result").is_in(codes))
     seq.refuse("not_eligible_role", ~eligible)
     seq.stop(~eligible)
-    standard = part.per_choice("result", {r: params.fen(p) for r, p in paths.items()}, pl.Int64)
+    standards = {r: params.fen(p) for r, p in paths.items()}
+    standard = part.per_choice("result", standards, pl.Int64)
     seq.read(standard)
     ratio_paths = {str(k): str(v) for k, v in part.cfg("ratio_params", {}).items()}
     ratios = {role: params.ratio(path, fixed=True) for role, path in ratio_paths.items()}
-    ratio = part.per_choice("role", {r: ratios.get(r, SCALE) for r in role_choices}, pl.Int64)
+    by_role = {r: ratios.get(r, SCALE) for r in role_choices}
+    ratio = part.per_choice("role", by_role, pl.Int64)
     seq.read(ratio)
-    out.fen = times_ratio(standard, ratio)
+    out.fen = times_ratio(standard, ratio, bound=_most(*standards.values()) * _most(*by_role.values()))
     return out
 
 
 # 新民社发〔2025〕13号 (rules/lanzhou.py) -----------------------------------------------------------------
-def _list_factor(part: Part) -> pl.Expr:
-    """四(三): the factor of the institution's 黑白名单 state (normal when absent), × SCALE."""
+def _list_factor(part: Part) -> tuple[Value, int]:
+    """四(三): the factor of the institution's 黑白名单 state (normal when absent), × SCALE; and its
+    largest value."""
     paths = {str(k): str(v) for k, v in part.cfg("list_factor_params").items()}
     factors = {state: part.params.ratio(path) for state, path in paths.items()}
     if len(set(factors.values())) == 1:  # today: 1 for every state (figures pending)
-        return pl.lit(next(iter(factors.values())), pl.Int64)
-    return part.per_choice(LIST_STATE_FACT, factors, pl.Int64).fill_null(
+        return next(iter(factors.values())), _most(*factors.values())
+    expr = part.per_choice(LIST_STATE_FACT, factors, pl.Int64).fill_null(
         pl.lit(factors.get(LIST_STATE_DEFAULT), pl.Int64)
     )
+    return expr, _most(*factors.values())
 
 
 def _note5(part: Part, seq: Seq, out: Out, key: pl.Expr) -> None:
@@ -511,14 +535,15 @@ def _training(part: Part, *, project: bool) -> Out:
     shortage = pl.col("shortage").fill_null(pl.col("in_directory"))
     uplift = params.ratio_or("uplift.shortage", Decimal(0))
     seq.read(uplift, where=shortage)
-    factor = _list_factor(part)
+    factor, most_factor = _list_factor(part)
     seq.read(factor)
     living = (kind == employment) & pl.col("rural_or_lowincome").fill_null(False)
     per_day = params.fen("living_allowance.per_day", how="fixed")
     seq.read(per_day, where=living)
     raised = pl.when(shortage).then(pl.lit(SCALE, pl.Int64) + lit(uplift)).otherwise(pl.lit(SCALE, pl.Int64))
     allowance = pl.when(living).then(lit(per_day) * pl.col("training_days").fill_null(0)).otherwise(0)
-    out.fen = times_ratio(base, raised, factor) + allowance
+    bound = _most(*prices) * (SCALE + _most(uplift)) * most_factor
+    out.fen = times_ratio(base, raised, factor, bound=bound) + allowance
     return out
 
 
@@ -546,11 +571,12 @@ def lanzhou_startup(part: Part) -> Out:
     if seq.dead:
         return out
     seq.stop_if_reasons()
-    price = part.per_choice("course", {c: params.fen(f"startup.{c}") for c in courses}, pl.Int64)
+    prices = {c: params.fen(f"startup.{c}") for c in courses}
+    price = part.per_choice("course", prices, pl.Int64)
     seq.read(price)
-    factor = _list_factor(part)
+    factor, most_factor = _list_factor(part)
     seq.read(factor)
-    out.fen = times_ratio(price, factor)
+    out.fen = times_ratio(price, factor, bound=_most(*prices.values()) * most_factor)
     return out
 
 
@@ -564,10 +590,11 @@ def lanzhou_apprentice(part: Part) -> Out:
     seq.need(present)
     seq.history()
     out = Out(seq, hist=ONCE, hbit=BIT["once_per_year"], group=[pl.col("year")])
-    price = part.per_choice("level", {lv: params.fen(f"apprentice.{lv}") for lv in levels}, pl.Int64)
+    prices = {lv: params.fen(f"apprentice.{lv}") for lv in levels}
+    price = part.per_choice("level", prices, pl.Int64)
     shortage = pl.col("shortage").fill_null(False)
     uplift = params.ratio_or("apprentice.shortage_uplift", Decimal(0))
     seq.read(uplift, where=shortage)
     raised = pl.when(shortage).then(pl.lit(SCALE, pl.Int64) + lit(uplift)).otherwise(pl.lit(SCALE, pl.Int64))
-    out.fen = times_ratio(price, raised)
+    out.fen = times_ratio(price, raised, bound=_most(*prices.values()) * (SCALE + _most(uplift)))
     return out
