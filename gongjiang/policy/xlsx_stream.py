@@ -84,14 +84,23 @@ class SheetWriter:
                 cells.append(_text_cell(ref, _safe_text(value), bold))
         self._write(f'<row r="{self.row}">{"".join(cells)}</row>')
 
-    def write_frame(self, frame: pl.DataFrame, progress: Callable[[int], None] | None = None) -> None:
-        """Every row of the frame as text cells, CHUNK rows per vectorised expression."""
+    def write_frame(
+        self,
+        frame: pl.DataFrame,
+        progress: Callable[[int], None] | None = None,
+        *,
+        plain: Sequence[str] = (),
+    ) -> None:
+        """Every row of the frame as text cells, CHUNK rows per vectorised expression. Columns in
+        `plain` hold only text this program made (codes, dates, amounts): no escaping needed."""
         names = frame.columns
         for offset in range(0, frame.height, CHUNK):
             chunk = frame.slice(offset, CHUNK)
             first = self.row + 1
             number = pl.int_range(first, first + chunk.height, eager=False).cast(pl.String)
-            cells = [_cell_expr(name, column_letter(n), number) for n, name in enumerate(names)]
+            cells = [
+                _cell_expr(name, column_letter(n), number, name in plain) for n, name in enumerate(names)
+            ]
             xml = chunk.select(
                 pl.concat_str([pl.lit('<row r="'), number, pl.lit('">'), *cells, pl.lit("</row>")]).alias("x")
             ).select(pl.col("x").str.join(""))
@@ -101,16 +110,17 @@ class SheetWriter:
                 progress(offset + chunk.height)
 
 
-def _cell_expr(name: str, letter: str, number: pl.Expr) -> pl.Expr:
+def _cell_expr(name: str, letter: str, number: pl.Expr, plain: bool) -> pl.Expr:
     text = pl.col(name).cast(pl.String)
-    dangerous = text.str.slice(0, 1).is_in(list(INJECTION_PREFIXES))
-    text = pl.when(dangerous).then(pl.lit("'") + text).otherwise(text)
-    text = (
-        text.str.replace_all(ILLEGAL_XML, "")
-        .str.replace_all("&", "&amp;", literal=True)
-        .str.replace_all("<", "&lt;", literal=True)
-        .str.replace_all(">", "&gt;", literal=True)
-    )
+    if not plain:
+        dangerous = text.str.slice(0, 1).is_in(list(INJECTION_PREFIXES))
+        text = pl.when(dangerous).then(pl.lit("'") + text).otherwise(text)
+        text = (
+            text.str.replace_all(ILLEGAL_XML, "")
+            .str.replace_all("&", "&amp;", literal=True)
+            .str.replace_all("<", "&lt;", literal=True)
+            .str.replace_all(">", "&gt;", literal=True)
+        )
     cell = pl.concat_str(
         [
             pl.lit(f'<c r="{letter}'),
