@@ -9,6 +9,7 @@ from gongjiang.core.api import router as core_router
 from gongjiang.core.errors import DomainError, ImportRejected, PermissionDenied
 from gongjiang.policy.api import router as policy_router
 from gongjiang.registry.api import router as registry_router
+from gongjiang.training.api import router as training_router
 
 api = NinjaAPI(
     title="gongjiang 工匠 API",
@@ -21,6 +22,7 @@ api.add_router("/core", core_router)
 api.add_router("/registry", registry_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/", policy_router)
+api.add_router("/", training_router)
 
 
 @api.exception_handler(DomainError)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("registry/", include("gongjiang.registry.urls")),
     path("catalog/", include("gongjiang.catalog.urls")),
     path("policy/", include("gongjiang.policy.urls")),
+    path("training/", include("gongjiang.training.urls")),
     path("", include("gongjiang.web.urls")),
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "gongjiang.catalog",
     "gongjiang.registry",
     "gongjiang.policy",
+    "gongjiang.training",
     "gongjiang.web",
 ]
 
@@ -111,6 +112,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded evidence lives here and is served only through permission-checked views (no MEDIA_URL).
+MEDIA_ROOT = Path(os.environ.get("GONGJIANG_MEDIA_ROOT", VAR_DIR / "media"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -128,6 +131,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 GONGJIANG_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 GONGJIANG_MAX_XLSX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 GONGJIANG_MAX_IMPORT_ROWS = 20000
+# Evidence files (photos, documents, videos): checked by extension and sniffed content, size-limited.
+GONGJIANG_MAX_PHOTO_BYTES = 10 * 1024 * 1024
+GONGJIANG_MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+GONGJIANG_MAX_VIDEO_BYTES = 300 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = GONGJIANG_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = GONGJIANG_MAX_UPLOAD_BYTES
 

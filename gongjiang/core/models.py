@@ -130,3 +130,24 @@ class SoftDeletable(models.Model):
 
     class Meta:
         abstract = True
+
+
+def stored_file_path(instance: "StoredFile", filename: str) -> str:
+    """Server-made names: the upload's own name is kept only as data, never used as a path."""
+    return f"{instance._meta.app_label}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
+
+
+class StoredFile(models.Model):
+    """An uploaded file checked by `gongjiang.core.uploads` (extension, sniffed content type, size)
+    and stored under its content hash. Files are served only through permission-checked views."""
+
+    file = models.FileField(_("文件"), upload_to=stored_file_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=80)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        abstract = True

@@ -27,6 +27,15 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "policy.quote": frozenset(Role),
     "policy.simulate": frozenset({Role.BUREAU_ADMIN}),
     "audit.read": frozenset({Role.AUDITOR, Role.BUREAU_ADMIN}),
+    # Training lifecycle (新民社发〔2025〕13号 附件2): which rows each role sees is in training.selectors.
+    "training.read": frozenset(JURISDICTION_READERS | {Role.INSTITUTION_CLERK}),
+    "training.file": frozenset({Role.INSTITUTION_CLERK, Role.BUREAU_ADMIN}),
+    "training.review": frozenset({Role.CENTRE_REVIEWER, Role.BUREAU_ADMIN}),
+    "training.devices": frozenset({Role.INSTITUTION_CLERK, Role.BUREAU_ADMIN}),
+    "training.number_ranges": frozenset({Role.CENTRE_REVIEWER, Role.BUREAU_ADMIN}),
+    "training.number_ranges_approve": frozenset({Role.BUREAU_ADMIN}),
+    "training.kpi": frozenset(JURISDICTION_READERS | {Role.INSTITUTION_CLERK}),
+    "training.list_decide": frozenset({Role.BUREAU_ADMIN}),
     "calendar.manage": frozenset({Role.BUREAU_ADMIN}),
     "users.manage": frozenset({Role.BUREAU_ADMIN}),
 }

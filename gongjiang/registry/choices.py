@@ -59,3 +59,9 @@ class ListState(models.TextChoices):
 class ServiceUnitKind(models.TextChoices):
     SERVICE_CENTRE = "service_centre", _("社会保障服务中心")
     SECTION = "section", _("业务科室")
+
+
+class CertificateSource(models.TextChoices):
+    TRAINING_FOLLOW_UP = "training_follow_up", _("培训后取证登记")
+    IMPORT = "import", _("批量导入")
+    MANUAL = "manual", _("人工登记")

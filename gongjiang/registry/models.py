@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from gongjiang.core.models import SoftDeletable
 
 from .choices import (
+    CertificateSource,
     EnterpriseOwnership,
     EnterpriseSize,
     EvaluationQualification,
@@ -225,3 +226,48 @@ class Teacher(SoftDeletable):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PersonCertificate(models.Model):
+    """A vocational certificate a person holds: one of the five kinds of 新民社发〔2025〕13号 四(三)
+    (职业资格证书, 职业技能等级证书, 专项职业能力证书, 特种作业操作证, 特种设备作业人员证). The
+    talent database and the certification rate read these; training follow-up records them."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="certificates")
+    certificate_type = models.ForeignKey(
+        "catalog.CertificateType", verbose_name=_("证书类型"), on_delete=models.PROTECT
+    )
+    occupation = models.ForeignKey(
+        "catalog.Occupation",
+        verbose_name=_("职业(工种)/项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    level = models.ForeignKey(
+        "catalog.SkillLevel", verbose_name=_("等级"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    number = models.CharField(_("证书编号"), max_length=40)
+    issued_on = models.DateField(_("发证日期"))
+    issuer = models.CharField(_("发证机构"), max_length=120)
+    source = models.CharField(_("来源"), max_length=30, choices=CertificateSource.choices)
+    recorded_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("职业技能证书")
+        verbose_name_plural = _("职业技能证书")
+        ordering = ["issued_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["certificate_type", "number"], name="person_certificate_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_type} {self.number}"

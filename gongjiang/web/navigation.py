@@ -29,6 +29,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("师资", "registry:teacher_list", "registry.read_teachers"),
     NavItem("职业目录", "catalog:occupation_list", "catalog.read"),
     NavItem("急需紧缺职业", "catalog:shortage_list", "catalog.read"),
+    NavItem("培训班", "training:class_list", "training.read"),
+    NavItem("开班审核", "training:review_queue", "training.review"),
     NavItem("补贴试算", "policy:trial", "policy.quote"),
     NavItem("政策测算", "policy:simulate", "policy.simulate"),
     NavItem("审计日志", "web:audit_list", "audit.read"),

@@ -9,6 +9,7 @@ reads institution B's trainees, by page, API or export.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,13 @@ class Route:
 
 
 PEOPLE_READERS = STAFF | {Role.INSTITUTION_CLERK, Role.ENTERPRISE_CLERK, Role.PERSON}
+TRAINING_READERS = STAFF | {Role.INSTITUTION_CLERK}
+# class_a: institution A (the clerk's), reviewed by centre 1 (the reviewer's); class_b: institution B,
+# centre 2 — only the jurisdiction-wide roles see it.
+CLASS_OBJECTS = {
+    "class_a": TRAINING_READERS,
+    "class_b": frozenset({Role.BUREAU_ADMIN, Role.FINANCE_OFFICER, Role.AUDITOR}),
+}
 PAGES: dict[str, Route] = {
     "web:home": Route(ALL),
     "web:audit_list": Route(frozenset({Role.AUDITOR, Role.BUREAU_ADMIN})),
@@ -73,6 +81,26 @@ PAGES: dict[str, Route] = {
     "catalog:export_xlsx": Route(ALL),
     "policy:trial": Route(ALL),
     "policy:simulate": Route(frozenset({Role.BUREAU_ADMIN})),
+    "training:class_list": Route(TRAINING_READERS),
+    "training:class_create": Route(frozenset({Role.BUREAU_ADMIN, Role.INSTITUTION_CLERK})),
+    "training:review_queue": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "training:roster_template": Route(TRAINING_READERS),
+    "training:timetable_template": Route(TRAINING_READERS),
+    **{
+        f"training:{name}": Route(TRAINING_READERS, objects=CLASS_OBJECTS)
+        for name in ("class_detail", "class_roster", "class_timetable", "class_evidence", "class_timeline")
+    },
+    "training:class_edit": Route(
+        TRAINING_READERS,
+        objects={
+            "class_a": frozenset({Role.BUREAU_ADMIN, Role.INSTITUTION_CLERK}),
+            "class_b": frozenset({Role.BUREAU_ADMIN}),
+        },
+    ),
+    "training:evidence_download": Route(
+        TRAINING_READERS,
+        objects={"evidence_a": CLASS_OBJECTS["class_a"], "evidence_b": CLASS_OBJECTS["class_b"]},
+    ),
 }
 # Routes not driven by GET in this matrix, each with the reason.
 PAGE_EXEMPT = {
@@ -80,6 +108,9 @@ PAGE_EXEMPT = {
     "web:logout": "仅 POST，退出登录",
     "catalog:shortage_add": "仅 POST 表单，权限由 catalog 测试覆盖",
     "catalog:shortage_end": "仅 POST 表单，权限由 catalog 测试覆盖",
+    "training:class_submit": "仅 POST，权限由 training 服务测试覆盖",
+    "training:class_cancel": "仅 POST，权限由 training 服务测试覆盖",
+    "training:class_review": "仅 POST，权限由 training 服务测试覆盖",
 }
 
 API: dict[str, Route] = {
@@ -95,6 +126,11 @@ API: dict[str, Route] = {
     "GET /api/registry/institutions/{institution_id}": PAGES["registry:institution_detail"],
     "GET /api/registry/teachers": PAGES["registry:teacher_list"],
     "GET /api/registry/teachers/{teacher_id}": PAGES["registry:teacher_detail"],
+    "GET /api/training/classes": Route(TRAINING_READERS),
+    "GET /api/training/classes/{class_id}": PAGES["training:class_detail"],
+    "GET /api/training/classes/{class_id}/checklist": PAGES["training:class_detail"],
+    "GET /api/training/classes/{class_id}/roster": PAGES["training:class_detail"],
+    "GET /api/training/review-queue": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
 }
 API_EXEMPT_PREFIXES = {
     "POST ": "写接口：权限与范围由各应用的服务测试覆盖（服务层统一校验角色与辖区）",
@@ -136,6 +172,31 @@ def test_every_route_is_in_the_matrix():
     assert not missing_api, f"API operations missing from the access matrix: {sorted(missing_api)}"
 
 
+def _object(world: Any, name: str) -> Any:
+    """An object of the world; training objects are made on first use (only their routes need them)."""
+    if name.startswith(("class_", "evidence_")) and not hasattr(world, name):
+        from gongjiang.training.services.evidence import evidence_add
+        from gongjiang.training.tests.factories import draft_class, pdf, training_world
+
+        training_world(world)
+        world.class_a = draft_class(world)
+        world.class_b = draft_class(world, actor=world.root, institution=world.institution_b)
+        for side in ("a", "b"):
+            name_, stream = pdf()
+            setattr(
+                world,
+                f"evidence_{side}",
+                evidence_add(
+                    actor=world.root,
+                    training_class=getattr(world, f"class_{side}"),
+                    kind="training_plan",
+                    name=name_,
+                    stream=stream,
+                ),
+            )
+    return getattr(world, name)
+
+
 def _client_for(world: Any, role: str | None) -> Client:
     client = Client()
     if role is not None:
@@ -168,9 +229,10 @@ def test_page_access(world, name, role, obj):
 
     # given
     route = PAGES[name]
-    url = reverse(name, kwargs={"pk": getattr(world, obj).pk} if obj else None)
+    url = reverse(name, kwargs={"pk": _object(world, obj).pk} if obj else None)
     # when
     response = _client_for(world, role).get(url)
+    response.close()  # a file download streams: release its file handle
     # then
     if _expected_ok(route, role, obj):
         assert response.status_code == 200, f"{role} should read {name} {obj}"
@@ -186,7 +248,7 @@ def test_api_access(world, op, role, obj):
     route = API[op]
     path = op.split(" ", 1)[1]
     if obj:
-        path = path[: path.index("{")] + str(getattr(world, obj).pk)
+        path = re.sub(r"\{[^}]+\}", str(_object(world, obj).pk), path)
     # when
     response = _client_for(world, role).get(path)
     # then

@@ -20,16 +20,27 @@ from gongjiang.core.models import AuditEvent
 from gongjiang.registry.tests.factories import PASSWORD, new_credit_code, new_id_number
 
 
+def _service_modules(app: str) -> list[Any]:
+    """`gongjiang.<app>.services`, or every module of it when it is a package (training/services/)."""
+    try:
+        module = importlib.import_module(f"gongjiang.{app}.services")
+    except ModuleNotFoundError:
+        return []
+    if not hasattr(module, "__path__"):
+        return [module]
+    return [
+        importlib.import_module(f"{module.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(module.__path__)
+    ]
+
+
 def service_functions() -> dict[str, Callable[..., Any]]:
     found: dict[str, Callable[..., Any]] = {}
     for module_info in pkgutil.iter_modules(gongjiang.__path__):
-        try:
-            module = importlib.import_module(f"gongjiang.{module_info.name}.services")
-        except ModuleNotFoundError:
-            continue
-        for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if not name.startswith("_") and fn.__module__ == module.__name__:
-                found[f"{module_info.name}.{name}"] = fn
+        for module in _service_modules(module_info.name):
+            for name, fn in inspect.getmembers(module, inspect.isfunction):
+                if not name.startswith("_") and fn.__module__ == module.__name__:
+                    found[f"{module_info.name}.{name}"] = fn
     return found
 
 
@@ -166,6 +177,66 @@ CASES.update(
             filename="s.csv",
             data=f"职业名称,起始日期,截止日期,目录来源\n{_occupation().name},2025-01-01,,测试目录\n".encode(),
         ),
+    }
+)
+
+
+def _training(w: Any) -> Any:
+    from gongjiang.training.tests import factories
+
+    factories.training_world(w)
+    return factories
+
+
+def _timetable_case(w: Any) -> Any:
+    f = _training(w)
+    training_class = f.draft_class(w)
+    return w.fn(
+        actor=w.clerk, training_class=training_class, filename="t.csv", data=f.timetable_csv(training_class)
+    )
+
+
+def _roster_case(w: Any) -> Any:
+    f = _training(w)
+    return w.fn(
+        actor=w.clerk,
+        training_class=f.draft_class(w),
+        filename="r.csv",
+        data=f.roster_csv([f.new_trainee_row()]),
+    )
+
+
+def _evidence_case(w: Any) -> Any:
+    f = _training(w)
+    name, stream = f.png()
+    return w.fn(actor=w.clerk, training_class=f.draft_class(w), kind="venue_photo", name=name, stream=stream)
+
+
+CASES.update(
+    {
+        "training.class_create": lambda w: _training(w).draft_class(w),
+        "training.class_update": lambda w: w.fn(
+            training_class=_training(w).draft_class(w), actor=w.clerk, venue_address="实训楼 5 层"
+        ),
+        "training.class_submit": lambda w: w.fn(training_class=_training(w).ready_class(w), actor=w.clerk),
+        "training.class_approve": lambda w: w.fn(
+            training_class=_training(w).submitted_class(w), actor=w.reviewer
+        ),
+        "training.class_return": lambda w: w.fn(
+            training_class=_training(w).submitted_class(w), actor=w.reviewer, reason="材料不全"
+        ),
+        "training.class_reject": lambda w: w.fn(
+            training_class=_training(w).submitted_class(w), actor=w.reviewer, reason="师资不符"
+        ),
+        "training.class_cancel": lambda w: w.fn(
+            training_class=_training(w).draft_class(w), actor=w.clerk, reason="生源不足"
+        ),
+        "training.timetable_import": _timetable_case,
+        "training.roster_import": _roster_case,
+        "training.enrolment_withdraw": lambda w: w.fn(
+            enrolment=_training(w).ready_class(w, trainees=1).enrolments.get(), actor=w.clerk, reason="退训"
+        ),
+        "training.evidence_add": _evidence_case,
     }
 )
 

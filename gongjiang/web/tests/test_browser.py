@@ -37,20 +37,35 @@ ALL_NAV = [
     "师资",
     "职业目录",
     "急需紧缺职业",
+    "培训班",
+    "开班审核",
     "补贴试算",
     "政策测算",
     "审计日志",
 ]
-STAFF_NAV = [label for label in ALL_NAV if label not in {"审计日志", "政策测算"}]
-AUDITOR_NAV = [label for label in ALL_NAV if label != "政策测算"]
+
+
+def _without(*labels: str) -> list[str]:
+    return [label for label in ALL_NAV if label not in labels]
+
+
 EXPECTED_NAV = {
     Role.BUREAU_ADMIN: ALL_NAV,
-    Role.CENTRE_REVIEWER: STAFF_NAV,
-    Role.FINANCE_OFFICER: STAFF_NAV,
-    Role.INSTITUTION_CLERK: ["首页", "人员", "培训机构", "师资", "职业目录", "急需紧缺职业", "补贴试算"],
+    Role.CENTRE_REVIEWER: _without("审计日志", "政策测算"),
+    Role.FINANCE_OFFICER: _without("审计日志", "政策测算", "开班审核"),
+    Role.INSTITUTION_CLERK: [
+        "首页",
+        "人员",
+        "培训机构",
+        "师资",
+        "职业目录",
+        "急需紧缺职业",
+        "培训班",
+        "补贴试算",
+    ],
     Role.ENTERPRISE_CLERK: ["首页", "人员", "企业", "职业目录", "急需紧缺职业", "补贴试算"],
     Role.PERSON: ["首页", "人员", "职业目录", "急需紧缺职业", "补贴试算"],
-    Role.AUDITOR: AUDITOR_NAV,
+    Role.AUDITOR: _without("政策测算", "开班审核"),
 }
 CLEAR_ID_ROLES = {Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER, Role.FINANCE_OFFICER}
 

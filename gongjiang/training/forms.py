@@ -1,0 +1,99 @@
+"""Forms of the filing pages. They only shape input: every rule is checked again by the services."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from gongjiang.catalog.models import Occupation, StartupCourse
+from gongjiang.core.permissions import jurisdiction_ids
+from gongjiang.registry.models import Enterprise, Institution
+
+from .choices import ClassLevel, EvidenceKind, ProjectBase, TrainingType
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ClassForm(forms.Form):
+    institution = forms.ModelChoiceField(label="培训机构", queryset=Institution.objects.none())
+    name = forms.CharField(
+        label="培训班名称",
+        max_length=120,
+        help_text="培训学员身份+职业工种+培训类型，或企业名称+职业工种+培训类型（附件2 3.2）",
+    )
+    training_type = forms.ChoiceField(label="培训类型", choices=TrainingType.choices)
+    project_base = forms.ChoiceField(
+        label="项目化培训类别", choices=[("", "—"), *ProjectBase.choices], required=False
+    )
+    occupation = forms.ModelChoiceField(
+        label="职业(工种)", queryset=Occupation.objects.none(), required=False
+    )
+    level = forms.ChoiceField(label="培训等级", choices=[("", "—"), *ClassLevel.choices], required=False)
+    startup_course = forms.ModelChoiceField(
+        label="创业培训课程", queryset=StartupCourse.objects.all(), required=False
+    )
+    enterprise = forms.ModelChoiceField(
+        label="合作/委托企业", queryset=Enterprise.objects.none(), required=False
+    )
+    is_school_enterprise = forms.BooleanField(label="校企合作（须上传合作协议）", required=False)
+    labour_brand = forms.CharField(label="劳务品牌", max_length=60, required=False)
+    planned_size = forms.IntegerField(label="计划人数", min_value=0, initial=0)
+    start_date = forms.DateField(label="开班日期", widget=DATE_INPUT)
+    end_date = forms.DateField(label="结班日期", widget=DATE_INPUT)
+    venue_address = forms.CharField(label="培训场地", max_length=200)
+    textbook_name = forms.CharField(label="教材名称", max_length=120)
+    textbook_publisher = forms.CharField(label="出版社", max_length=120)
+    plan_summary = forms.CharField(
+        label="培训方案摘要", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope = jurisdiction_ids(user)
+        institution = cast(forms.ModelChoiceField, self.fields["institution"])
+        if getattr(user, "institution_id", None):
+            institution.queryset = Institution.objects.filter(pk=user.institution_id)
+            institution.initial = user.institution_id
+        else:
+            institution.queryset = Institution.objects.filter(jurisdiction_id__in=scope, is_deleted=False)
+        cast(forms.ModelChoiceField, self.fields["occupation"]).queryset = Occupation.objects.filter(
+            classes__jurisdiction_id__in=scope, is_active=True
+        ).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["enterprise"]).queryset = Enterprise.objects.filter(
+            jurisdiction_id__in=scope, is_deleted=False
+        )
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("institution")
+        for optional in ("project_base", "level"):
+            data[optional] = data.get(optional) or ""
+        return data
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=EvidenceKind.choices)
+    file = forms.FileField(label="文件")
+    taken_on = forms.DateField(label="拍摄/形成日期", required=False, widget=DATE_INPUT)
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            cast(forms.ChoiceField, self.fields["kind"]).choices = [(k, EvidenceKind(k).label) for k in kinds]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="审核结论", choices=[("approve", "通过"), ("return", "退回修改"), ("reject", "不予备案")]
+    )
+    note = forms.CharField(label="审核意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", max_length=200)

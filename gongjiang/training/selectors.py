@@ -1,0 +1,117 @@
+"""Reads of the training lifecycle, scoped to the user.
+
+Who sees which classes: an institution clerk, their institution's; a centre reviewer with a service
+unit, that unit's; bureau admins, finance officers and auditors, every class of their jurisdictions.
+"Not found" and "not yours" give the same 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from gongjiang.core.calendar import working_days_between
+from gongjiang.core.choices import Role
+from gongjiang.core.permissions import jurisdiction_ids, require, role_of
+
+from .choices import ClassStatus, EnrolmentStatus, EvidenceKind, SessionKind
+from .models import ClassEvent, Enrolment, TrainingClass
+
+# Practice should be at least 70% of the hours: 三(二) "按照理论培训和实操培训课程内容“3:7”比例".
+PRACTICE_SHARE_MIN = 0.7
+
+
+def class_list(user: Any) -> QuerySet[TrainingClass]:
+    require(user, "training.read")
+    qs = TrainingClass.objects.filter(jurisdiction_id__in=jurisdiction_ids(user)).select_related(
+        "institution", "service_unit", "occupation", "startup_course", "enterprise"
+    )
+    role = role_of(user)
+    if role == Role.INSTITUTION_CLERK:
+        return qs.filter(institution_id=user.institution_id)
+    if role == Role.CENTRE_REVIEWER and user.service_unit_id:
+        return qs.filter(service_unit_id=user.service_unit_id)
+    return qs
+
+
+def class_get(user: Any, pk: Any) -> TrainingClass:
+    found = class_list(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("培训班不存在或无权查看")
+    return found
+
+
+def enrolment_list(training_class: TrainingClass) -> QuerySet[Enrolment]:
+    return training_class.enrolments.select_related("person").order_by("id")
+
+
+def active_enrolments(training_class: TrainingClass) -> QuerySet[Enrolment]:
+    return enrolment_list(training_class).exclude(status=EnrolmentStatus.WITHDRAWN)
+
+
+def class_timeline(training_class: TrainingClass) -> QuerySet[ClassEvent]:
+    return training_class.events.select_related("actor").order_by("occurred_at", "id")
+
+
+def practice_share(training_class: TrainingClass) -> float | None:
+    total = training_class.class_hours
+    return training_class.practice_hours / total if total else None
+
+
+def practice_share_low(training_class: TrainingClass) -> bool:
+    share = practice_share(training_class)
+    return share is not None and share < PRACTICE_SHARE_MIN
+
+
+def session_hours(training_class: TrainingClass) -> dict[str, int]:
+    hours = {SessionKind.THEORY.value: 0, SessionKind.PRACTICE.value: 0}
+    for session in training_class.sessions.all():
+        hours[session.kind] += session.class_hours
+    return hours
+
+
+def evidence_counts(training_class: TrainingClass) -> dict[str, int]:
+    counts = dict(
+        training_class.evidence.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    return {kind.value: counts.get(kind.value, 0) for kind in EvidenceKind}
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    training_class: TrainingClass
+    due: dt.date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def overdue_days(self) -> int:
+        return max(-self.days_left, 0)
+
+
+def review_queue(user: Any, *, today: dt.date | None = None) -> list[QueueItem]:
+    """Filings waiting for the user's review, soonest deadline first, with working days left
+    (negative when overdue; the submission day itself never counts, 附件2 3.1)."""
+    require(user, "training.review")
+    today = today or timezone.localdate()
+    waiting = class_list(user).filter(status=ClassStatus.SUBMITTED).order_by("review_due_on", "id")
+    items = []
+    for training_class in waiting:
+        due = training_class.review_due_on or today
+        left = working_days_between(today, due)
+        items.append(QueueItem(training_class, due, left))
+    return items
+
+
+def classes_with_roster_counts(qs: QuerySet[TrainingClass]) -> QuerySet[TrainingClass]:
+    return qs.annotate(
+        trainee_count=Count("enrolments", filter=~Q(enrolments__status=EnrolmentStatus.WITHDRAWN))
+    )

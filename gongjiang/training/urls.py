@@ -1,0 +1,23 @@
+from django.urls import path
+
+from .views import filing
+
+app_name = "training"
+
+urlpatterns = [
+    path("classes/", filing.class_list_view, name="class_list"),
+    path("classes/new/", filing.class_create_view, name="class_create"),
+    path("classes/<int:pk>/", filing.class_detail_view, name="class_detail"),
+    path("classes/<int:pk>/edit/", filing.class_edit_view, name="class_edit"),
+    path("classes/<int:pk>/roster/", filing.class_roster_view, name="class_roster"),
+    path("classes/<int:pk>/timetable/", filing.class_timetable_view, name="class_timetable"),
+    path("classes/<int:pk>/evidence/", filing.class_evidence_view, name="class_evidence"),
+    path("classes/<int:pk>/timeline/", filing.class_timeline_view, name="class_timeline"),
+    path("classes/<int:pk>/submit/", filing.class_submit_view, name="class_submit"),
+    path("classes/<int:pk>/cancel/", filing.class_cancel_view, name="class_cancel"),
+    path("classes/<int:pk>/review/", filing.class_review_view, name="class_review"),
+    path("evidence/<int:pk>/", filing.evidence_download_view, name="evidence_download"),
+    path("review/", filing.review_queue_view, name="review_queue"),
+    path("templates/roster.xlsx", filing.roster_template_view, name="roster_template"),
+    path("templates/timetable.xlsx", filing.timetable_template_view, name="timetable_template"),
+]
