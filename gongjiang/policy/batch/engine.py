@@ -192,8 +192,11 @@ def _occupation_columns(
     names = sorted(pack.occupation_classes)
     classes = sorted(set(pack.occupation_classes.values()))
     class_of = pl.Series([classes.index(pack.occupation_classes[n]) for n in names], dtype=pl.Int64)
-    code = frame.select(pl.col("occupation").cast(pl.Enum(names), strict=False).to_physical().cast(pl.Int64))
-    code = code.to_series().alias("occupation_code")
+    code = (
+        frame.select(pl.col("occupation").cast(pl.Enum(names), strict=False).to_physical().cast(pl.Int64))
+        .to_series()
+        .alias("occupation_code")
+    )
     blank = pl.zeros(frame.height, pl.Boolean, eager=True).alias("occupation_blank")
     # the quote engine strips text facts; only a value that is not a 附件3 name as given can need it
     odd = frame.select(pl.col("idx"), text=pl.col("occupation")).filter(
