@@ -47,6 +47,7 @@ def test_audit_claims_on_the_template(tmp_path, capsys):
     rejected = list(workbook["不通过明细"].iter_rows(values_only=True))
     assert sorted(row[0] for row in rejected[1:]) == ["C0003", "C0005", "C0008"]
     summary = [row for row in workbook["汇总"].iter_rows(values_only=True) if row and row[0]]
+    workbook.close()
     assert summary[0][:5] == ("合计", "通过", 5, "不通过", 3)
     assert summary[0][6] == "11800.00"  # 2400 + 1200 + 1600 + 6000 + 600
     assert "共审核 8 条：通过 5 条，不通过 3 条；通过金额 11800.00 元" in capsys.readouterr().out
