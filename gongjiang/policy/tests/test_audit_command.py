@@ -235,9 +235,9 @@ def test_rejected_sheet_is_written_in_bulk(tmp_path, monkeypatch):
     steps: list[str] = []
     paths = audit_report.write_outputs(_rejected(250), Path(tmp_path), progress=steps.append)
     # then every row is there, in order, with the progress in 100-row steps
-    rows = list(
-        openpyxl.load_workbook(paths["excel"], read_only=True)["不通过明细"].iter_rows(values_only=True)
-    )
+    book = openpyxl.load_workbook(paths["excel"], read_only=True)
+    rows = list(book["不通过明细"].iter_rows(values_only=True))
+    book.close()
     assert [r[0] for r in rows[1:]] == [f"C{i}" for i in range(250)]
     assert rows[250][6] == "hours_below_minimum"
     assert [s for s in steps if "%" in s] == [
