@@ -10,6 +10,10 @@ The bureau's interpretations this module applies (recorded in the pack beside th
 - 备注1 living allowance: employment-skill training only, not raised by the 20%, its own step.
 - 备注6 project-based training: ≥60 class hours, paid only with a certificate, and for employment
   training only once employed; apprenticeships excluded.
+- 四(三) 黑白名单 differentiated subsidies: the training amount (not the 备注1 living allowance) is
+  multiplied by the factor of the institution's list state (`institution_list_state`, normal when
+  absent; the benefit's `list_factor_params`). The document gives no figures: the factors are 1 and
+  the trace says the figure is pending while the parameter's interpretation says so (`PENDING`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ LEVEL_LABELS = {
     "senior_technician": "高级技师",
 }
 TYPE_LABELS = {"employment": "就业技能培训", "enterprise_post": "岗位技能培训"}
+LIST_STATE_FACT = "institution_list_state"
+LIST_STATE_DEFAULT = "normal"
+PENDING = "待局方确定"  # in a factor's interpretation: the document sets no figure yet
 
 
 def check_training_limits(ctx: RuleContext, *, occupation: str | None, level: str | None) -> None:
@@ -72,6 +79,23 @@ def _table_amount(
     return base
 
 
+def _ratio_text(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def apply_list_factor(ctx: RuleContext, training: Decimal) -> Decimal:
+    """四(三): the training amount × the factor of the institution's 黑白名单 state."""
+    paths = ctx.cfg("list_factor_params")
+    state = ctx.fact(LIST_STATE_FACT) or LIST_STATE_DEFAULT
+    value = ctx.param(paths[state])
+    factor, reference = ctx.amount(paths[state])
+    pending = "（文件未定，待局方确定）" if PENDING in value.interpretation else ""
+    label = ctx.benefit.facts[LIST_STATE_FACT].choice_labels.get(state, state)
+    total = training * factor
+    ctx.step(f"机构名单系数（{label}）×{_ratio_text(factor)}{pending}", total, reference)
+    return total
+
+
 def _living_allowance(ctx: RuleContext) -> Decimal:
     if ctx.fact("training_type") != "employment" or not ctx.fact("rural_or_lowincome"):
         return Decimal(0)
@@ -110,7 +134,8 @@ def _training(ctx: RuleContext, *, project: bool) -> Decision:
             ctx.refuse("not_employed", project_reference)
     if ctx.decision.reasons or subsidy_class is None:
         return ctx.decision
-    total = _table_amount(ctx, occupation, level, training_type, subsidy_class) + _living_allowance(ctx)
+    training = _table_amount(ctx, occupation, level, training_type, subsidy_class)
+    total = apply_list_factor(ctx, training) + _living_allowance(ctx)
     ctx.decision.amount = fen(total)
     return ctx.decision
 
@@ -135,7 +160,8 @@ def startup_training(ctx: RuleContext) -> Decision:
     check_training_limits(ctx, occupation=None, level=None)
     if ctx.decision.reasons:
         return ctx.decision
-    ctx.decision.amount = fen(amount_of(ctx, f"startup.{course}", label=f"创业培训 {course}"))
+    training = amount_of(ctx, f"startup.{course}", label=f"创业培训 {course}")
+    ctx.decision.amount = fen(apply_list_factor(ctx, training))
     return ctx.decision
 
 

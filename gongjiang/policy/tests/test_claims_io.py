@@ -101,3 +101,17 @@ def test_parquet_is_read(tmp_path):
     path = tmp_path / "claims.parquet"
     frame.write_parquet(path)
     assert parse_claims(read_raw(path), PACK).height == 8
+
+
+def test_claims_format_documents_every_benefit_and_fact_of_every_pack():
+    # docs/formats/claims.md lists, per pack, each benefit with its fact columns (issue 4)
+    from gongjiang.policy.loader import REPO_DIR, installed_packs
+
+    doc = (REPO_DIR / "docs" / "formats" / "claims.md").read_text(encoding="utf-8")
+    for pack in installed_packs().values():
+        section = doc.split(f"### `{pack.id}`", 1)[1].split("\n### ", 1)[0]
+        assert f"--template --policy {pack.id}" in section
+        for benefit in pack.benefits.values():
+            row = next(line for line in section.splitlines() if line.startswith(f"| `{benefit.key}`"))
+            for name in benefit.facts:
+                assert f"`{name}`" in row, (pack.id, benefit.key, name)

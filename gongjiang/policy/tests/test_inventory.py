@@ -79,3 +79,32 @@ def test_inventory_counts_about_the_issue_estimate():
     # the issue counts "about 110" figures across the five texts
     total = sum(len(entries) for entries in load_inventory().values())
     assert 100 <= total <= 140
+
+
+MONEY_UNITS = {"yuan", "yuan_per_day", "yuan_per_month", "yuan_per_year"}
+
+
+def test_money_parameters_and_only_they_are_inventory_figures():
+    # The inventory tracks money figures (元): every parameter in yuan carries a figure of its text,
+    # and no ratio, count, hours or months parameter is mapped as one. A ratio such as the
+    # 四(三) 黑白名单 factors (新民社发〔2025〕13号 gives no figure: 1, pending) is not a money figure.
+    mapped = {
+        (PACK_OF_FILE[name], str(entry["parameter"]))
+        for name, entries in load_inventory().items()
+        for entry in entries
+        if "parameter" in entry
+    }
+    for pack in installed_packs().values():
+        for parameter in pack.parameters.values():
+            key = (pack.id, parameter.path)
+            assert (key in mapped) == (parameter.unit in MONEY_UNITS), (key, parameter.unit)
+    factors = [
+        p
+        for p in installed_packs()["lanzhou-xinqu-2025"].parameters.values()
+        if p.path.startswith("list_factor.")
+    ]
+    assert [(p.path, p.unit, p.values[0].amount) for p in factors] == [
+        ("list_factor.white", "ratio", Decimal(1)),
+        ("list_factor.normal", "ratio", Decimal(1)),
+        ("list_factor.black", "ratio", Decimal(1)),
+    ]
