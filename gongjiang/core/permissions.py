@@ -41,6 +41,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "targets.read": frozenset(JURISDICTION_READERS | {Role.INSTITUTION_CLERK}),
     "targets.report": frozenset(JURISDICTION_READERS),
     "targets.manage": frozenset({Role.BUREAU_ADMIN}),
+    # Funds (新民社发〔2025〕13号 附件2 第四章): applicants see their own applications
+    # (funds.selectors.application_list); the two-person rule is in funds.services.batch_approve.
+    "funds.read": frozenset(
+        JURISDICTION_READERS | {Role.INSTITUTION_CLERK, Role.ENTERPRISE_CLERK, Role.PERSON}
+    ),
+    "funds.apply": frozenset(
+        {Role.INSTITUTION_CLERK, Role.ENTERPRISE_CLERK, Role.PERSON, Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER}
+    ),
+    "funds.review": frozenset({Role.CENTRE_REVIEWER, Role.BUREAU_ADMIN}),
+    "funds.pay": frozenset({Role.FINANCE_OFFICER, Role.BUREAU_ADMIN}),
+    "funds.report": frozenset(JURISDICTION_READERS),
+    "funds.manage": frozenset({Role.BUREAU_ADMIN}),
     "calendar.manage": frozenset({Role.BUREAU_ADMIN}),
     "users.manage": frozenset({Role.BUREAU_ADMIN}),
     # Unmask one record's identifiers, stating a purpose each time (audited). Lists and exports

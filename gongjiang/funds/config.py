@@ -1,0 +1,60 @@
+"""The funds workflow's data: per benefit its payment keys and 4.1 checklist (`data/benefits.yaml`),
+per jurisdiction its fund sources and which fund pays which benefit (`data/<jurisdiction>.yaml`,
+loaded into `FundSource` / `BenefitFunding` by `services.funds_config_load`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gongjiang.core.errors import DomainError
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@cache
+def benefit_config() -> dict[str, dict[str, Any]]:
+    raw = yaml.safe_load((DATA_DIR / "benefits.yaml").read_text(encoding="utf-8"))
+    return {key: value for key, value in raw.items() if not key.startswith("_")}
+
+
+def jurisdiction_config(code: str) -> dict[str, Any]:
+    path = DATA_DIR / f"{code}.yaml"
+    if not path.exists():
+        raise DomainError("no_fund_config", f"辖区 {code} 没有资金配置文件")
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _benefit(benefit: str) -> dict[str, Any]:
+    found = benefit_config().get(benefit)
+    if found is None:
+        raise DomainError("benefit_not_configured", f"补贴项目 {benefit} 尚未配置支付键和申请材料，不能申请")
+    return found
+
+
+def checklist_for(benefit: str) -> list[dict[str, str]]:
+    return list(_benefit(benefit).get("checklist", []))
+
+
+def payment_keys(
+    benefit: str, *, person_id: int, facts: dict[str, Any], claim_date: dt.date, due: str, seq: int
+) -> list[str]:
+    """The keys of one instalment, from the benefit's templates; a missing fact is a config error."""
+    values: dict[str, Any] = {str(k): v for k, v in facts.items()}
+    values.update(
+        person=person_id, year=claim_date.year, month=f"{claim_date:%Y-%m}", due=due, seq=seq, benefit=benefit
+    )
+    keys = []
+    for template in _benefit(benefit)["payment_keys"]:
+        try:
+            keys.append(template.format(**values))
+        except KeyError as exc:
+            raise DomainError(
+                "payment_key_fact_missing", f"补贴项目 {benefit} 的支付键需要事实 {exc.args[0]}"
+            ) from exc
+    return keys

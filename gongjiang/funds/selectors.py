@@ -1,0 +1,298 @@
+"""Reads of the funds app, scoped to the user.
+
+Who sees what:
+- bureau admins, centre reviewers, finance officers and auditors: the whole jurisdiction;
+- an institution or enterprise clerk: their own unit's applications; a person: their own
+  applications and the lines paying them;
+- the public notice page (`/public/funds/notices/…`) is open to everyone: name, masked ID,
+  occupation, level and amount, nothing else.
+Lists and exports show masked identifiers only; the bank file (a POST, audited) is the one place
+full ID and account numbers leave the system.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+
+from gongjiang.core.choices import Role
+from gongjiang.core.permissions import JURISDICTION_READERS, jurisdiction_ids, require, role_of
+
+from . import ledger
+from .choices import (
+    ApplicationStatus,
+    InstalmentStatus,
+    ItemStatus,
+    LedgerAccount,
+    LineStatus,
+    NoticeStatus,
+    PostingKind,
+)
+from .clocks import Clock, clock
+from .models import (
+    Application,
+    ApplicationLine,
+    BatchItem,
+    FundBudget,
+    FundSource,
+    Instalment,
+    LedgerEntry,
+    PaymentBatch,
+    PublicNotice,
+)
+
+
+def _get(qs: QuerySet[Any], pk: Any) -> Any:
+    try:
+        obj = qs.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        obj = None
+    if obj is None:
+        raise Http404("记录不存在或无权查看")
+    return obj
+
+
+def application_list(user: Any) -> QuerySet[Application]:
+    require(user, "funds.read")
+    qs = Application.objects.filter(jurisdiction_id__in=jurisdiction_ids(user)).select_related(
+        "institution", "enterprise", "person", "fund_source"
+    )
+    role = role_of(user)
+    if role in JURISDICTION_READERS:
+        return qs
+    if role == Role.INSTITUTION_CLERK:
+        return qs.filter(institution_id=user.institution_id or -1)
+    if role == Role.ENTERPRISE_CLERK:
+        return qs.filter(enterprise_id=user.enterprise_id or -1)
+    return qs.filter(Q(person_id=user.person_id or -1) | Q(lines__person_id=user.person_id or -1)).distinct()
+
+
+def application_get(user: Any, pk: Any) -> Application:
+    return _get(application_list(user), pk)
+
+
+def application_lines(application: Application) -> QuerySet[ApplicationLine]:
+    return application.lines.select_related("person", "reviewed_by").order_by("id")
+
+
+@dataclass
+class QueueRow:
+    application: Application
+    clock: Clock | None
+
+
+def review_queue(user: Any, today: dt.date) -> list[QueueRow]:
+    require(user, "funds.review")
+    qs = application_list(user).filter(status=ApplicationStatus.SUBMITTED).order_by("review_due_on", "id")
+    return [QueueRow(a, clock(a.review_due_on, today)) for a in qs]
+
+
+@dataclass
+class PaymentRow:
+    line: ApplicationLine
+    clock: Clock | None
+    due_instalments: int
+
+
+def payment_queue(user: Any, today: dt.date) -> list[PaymentRow]:
+    require(user, "funds.pay")
+    lines = (
+        ApplicationLine.objects.filter(
+            application__jurisdiction_id__in=jurisdiction_ids(user), status=LineStatus.PAYABLE
+        )
+        .select_related("person", "application__fund_source")
+        .order_by("payment_due_on", "id")
+    )
+    rows = []
+    for line in lines:
+        due = Instalment.objects.filter(schedule__line=line, status=InstalmentStatus.DUE).count()
+        rows.append(PaymentRow(line, clock(line.payment_due_on, today), due))
+    return rows
+
+
+def notice_list(user: Any) -> QuerySet[PublicNotice]:
+    require(user, "funds.read")
+    return PublicNotice.objects.filter(jurisdiction_id__in=jurisdiction_ids(user))
+
+
+def notice_get(user: Any, pk: Any) -> PublicNotice:
+    return _get(notice_list(user), pk)
+
+
+def public_notice_list() -> QuerySet[PublicNotice]:
+    return PublicNotice.objects.select_related("jurisdiction").order_by("-published_on", "-id")
+
+
+def public_notice_get(pk: Any) -> PublicNotice:
+    return _get(public_notice_list(), pk)
+
+
+def public_notice_rows(notice: PublicNotice) -> list[dict[str, Any]]:
+    """What the public sees of each line: name, masked ID, occupation, level, amount."""
+    lines = notice.lines.select_related("person").order_by("id")
+    return [
+        {
+            "line_id": line.pk,
+            "name": line.person.name,
+            "id_number": line.person.id_number_masked,
+            "occupation": line.occupation,
+            "level": line.level,
+            "amount": line.amount,
+            "withdrawn": line.status == LineStatus.WITHDRAWN,
+        }
+        for line in lines
+    ]
+
+
+def batch_list(user: Any) -> QuerySet[PaymentBatch]:
+    if role_of(user) not in JURISDICTION_READERS:
+        require(user, "funds.pay")
+    return PaymentBatch.objects.filter(jurisdiction_id__in=jurisdiction_ids(user)).select_related(
+        "fund_source"
+    )
+
+
+def batch_get(user: Any, pk: Any) -> PaymentBatch:
+    return _get(batch_list(user), pk)
+
+
+def fund_source_list(user: Any) -> QuerySet[FundSource]:
+    require(user, "funds.read")
+    return FundSource.objects.filter(jurisdiction_id__in=jurisdiction_ids(user))
+
+
+@dataclass
+class FundMonth:
+    fund_source: FundSource
+    year: int
+    month: int | None
+    budget: Decimal
+    committed: Decimal
+    paid: Decimal
+    remaining: Decimal
+    by_benefit: dict[str, Decimal] = field(default_factory=dict)
+
+
+def _paid_in(fund: FundSource, year: int, month: int | None) -> Decimal:
+    rows = LedgerEntry.objects.filter(fund_source=fund, posting__year=year, account=LedgerAccount.BANK)
+    if month is not None:
+        rows = rows.filter(posting__posted_at__month=month)
+    return -(rows.aggregate(t=Sum("amount"))["t"] or Decimal(0))
+
+
+def fund_report(user: Any, year: int, month: int | None = None) -> list[FundMonth]:
+    """Per fund source: budget, committed (approved lines not yet paid), paid (in the month, or the
+    year), remaining (budget − paid − committed)."""
+    require(user, "funds.report")
+    result = []
+    for fund in FundSource.objects.filter(jurisdiction_id__in=jurisdiction_ids(user)).order_by("id"):
+        budget = (
+            FundBudget.objects.filter(fund_source=fund, year=year).values_list("amount", flat=True).first()
+        )
+        balances = ledger.balances(fund, year)
+        paid_year = -balances[LedgerAccount.BANK]
+        in_ledger_unpaid = -balances[LedgerAccount.PAYABLE]
+        not_batched = Instalment.objects.filter(
+            schedule__line__application__fund_source=fund,
+            status__in=[InstalmentStatus.SCHEDULED, InstalmentStatus.DUE],
+            due_month__startswith=str(year),
+        ).aggregate(t=Sum("amount"))["t"] or Decimal(0)
+        committed = in_ledger_unpaid + not_batched
+        by_benefit: dict[str, Decimal] = {}
+        for row in (
+            BatchItem.objects.filter(batch__fund_source=fund, batch__year=year, status=ItemStatus.PAID)
+            .values("instalment__schedule__line__benefit")
+            .annotate(t=Sum("amount"))
+        ):
+            by_benefit[row["instalment__schedule__line__benefit"]] = row["t"]
+        budget_amount = budget if budget is not None else Decimal(0)
+        result.append(
+            FundMonth(
+                fund_source=fund,
+                year=year,
+                month=month,
+                budget=budget_amount,
+                committed=committed,
+                paid=_paid_in(fund, year, month) if month else paid_year,
+                remaining=budget_amount - paid_year - committed,
+                by_benefit=by_benefit,
+            )
+        )
+    return result
+
+
+@dataclass
+class Reconciliation:
+    batch: PaymentBatch
+    items: int
+    paid_items: Decimal
+    failed_items: Decimal
+    ledger_paid: Decimal
+    ledger_reversed: Decimal
+    ledger_committed: Decimal
+    balanced: bool
+    problems: list[str]
+
+
+def reconciliation(batch: PaymentBatch) -> Reconciliation:
+    """Ties a batch's items, the bank's results and the ledger: every figure must agree."""
+    items = list(batch.items.all())
+    paid = sum((i.amount for i in items if i.status == ItemStatus.PAID), Decimal(0))
+    failed = sum((i.amount for i in items if i.status == ItemStatus.FAILED), Decimal(0))
+    held = sum((i.amount for i in items if i.status != ItemStatus.REMOVED), Decimal(0))
+
+    def posted(kind: str) -> Decimal:
+        total = LedgerEntry.objects.filter(
+            posting__batch_item__batch=batch, posting__kind=kind, amount__gt=0
+        ).aggregate(t=Sum("amount"))["t"]
+        return total or Decimal(0)
+
+    ledger_paid, ledger_reversed, committed = (
+        posted(PostingKind.PAYMENT),
+        posted(PostingKind.REVERSAL),
+        posted(PostingKind.COMMITMENT),
+    )
+    problems = []
+    if ledger_paid != paid:
+        problems.append(f"银行成功 {paid} 元，账上支付 {ledger_paid} 元")
+    if ledger_reversed != failed:
+        problems.append(f"银行失败 {failed} 元，账上冲回 {ledger_reversed} 元")
+    if batch.approved_at and committed != held:
+        problems.append(f"批次金额 {held} 元，账上计提 {committed} 元")
+    missing = [i.detail_number for i in items if i.status == ItemStatus.PAID and not i.bank_reference]
+    if missing:
+        problems.append("支付成功但无银行流水号：" + "、".join(missing))
+    unbalanced = ledger.unbalanced_postings()
+    if unbalanced:
+        problems.append(f"借贷不平的记账凭证：{unbalanced}")
+    return Reconciliation(
+        batch, len(items), paid, failed, ledger_paid, ledger_reversed, committed, not problems, problems
+    )
+
+
+@dataclass
+class Overdue:
+    reviews: list[Application]
+    notices: list[PublicNotice]
+    payments: list[ApplicationLine]
+
+    @property
+    def total(self) -> int:
+        return len(self.reviews) + len(self.notices) + len(self.payments)
+
+
+def overdue_items(today: dt.date, jurisdiction_id: int | None = None) -> Overdue:
+    """Past their working-day deadline: reviews, notices not closed after the window, unpaid lines."""
+    applications = Application.objects.filter(status=ApplicationStatus.SUBMITTED, review_due_on__lt=today)
+    notices = PublicNotice.objects.filter(status=NoticeStatus.OPEN, ends_on__lt=today)
+    lines = ApplicationLine.objects.filter(status=LineStatus.PAYABLE, payment_due_on__lt=today)
+    if jurisdiction_id is not None:
+        applications = applications.filter(jurisdiction_id=jurisdiction_id)
+        notices = notices.filter(jurisdiction_id=jurisdiction_id)
+        lines = lines.filter(application__jurisdiction_id=jurisdiction_id)
+    return Overdue(list(applications), list(notices), list(lines.select_related("person")))

@@ -1,0 +1,113 @@
+"""Funds test data, built through the services on top of the registry's `build_world`.
+
+`funds_world(w)` loads 兰州新区's fund sources and benefit → fund mapping (data/lanzhou-xinqu.yaml)
+and gives 兰州市职业技能提升行动专账资金 a budget. `training_application(w, people)` files institution A's
+training-subsidy application with one line per person: 焊工 (附件3 A类) 就业技能培训, 培训合格证,
+120 课时 over 15 days, urban trainees (no 备注1 living allowance) — each line quotes 1500 元
+(新民社发〔2025〕13号 附件3 A类 培训合格证 1500 元).
+
+`paid_through(...)` drives an application through review, notice and a batch to the bank file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from gongjiang.core.choices import Role
+from gongjiang.core.services import user_create
+from gongjiang.registry.tests.factories import PASSWORD, make_person
+
+from .. import config, services
+from ..models import Application, FundSource
+
+CLAIM_DATE = dt.date(2025, 11, 14)  # a Friday; 2025 is a year chinese-calendar knows
+YEAR = 2025
+WELDER_FACTS = {
+    "training_type": "employment",
+    "occupation": "焊工",
+    "level": "cert",
+    "class_hours": 120,
+    "rural_or_lowincome": False,
+    "training_days": 15,
+}
+A_CERT = Decimal("1500.00")  # 新民社发〔2025〕13号 附件3 A类 培训合格证 1500 元
+
+
+def funds_world(w: Any, budget: Decimal = Decimal("100000.00")) -> Any:
+    services.funds_config_load(actor=w.root, jurisdiction=w.jurisdiction)
+    w.fund = FundSource.objects.get(jurisdiction=w.jurisdiction, code="lanzhou_skill_upgrade")
+    services.fund_budget_set(actor=w.root, fund_source=w.fund, year=YEAR, amount=budget, note="年度预算")
+    w.reviewer = w.users[Role.CENTRE_REVIEWER]
+    w.finance = w.users[Role.FINANCE_OFFICER]
+    w.clerk = w.users[Role.INSTITUTION_CLERK]
+    # A second finance officer: the batch maker and its approver must be two people.
+    w.finance2 = user_create(
+        actor=w.root,
+        username="finance2",
+        password=PASSWORD,
+        role=Role.FINANCE_OFFICER,
+        jurisdictions=[w.jurisdiction],
+        display_name="财务复核",
+    )
+    return w
+
+
+def trainees(w: Any, n: int, prefix: str = "学员") -> list[Any]:
+    return [make_person(w.root, w.jurisdiction, f"{prefix}{i + 1}", household_type="urban") for i in range(n)]
+
+
+def training_application(
+    w: Any, people: list[Any], *, facts: dict[str, Any] | None = None, claim_date: dt.date = CLAIM_DATE
+) -> Application:
+    application = services.application_create(
+        actor=w.clerk,
+        applicant_kind="institution",
+        applicant=w.institution_a,
+        policy="lanzhou-xinqu-2025",
+        benefit="training_subsidy",
+        claim_date=claim_date,
+    )
+    for person in people:
+        services.application_line_add(
+            actor=w.clerk, application=application, person=person, facts=dict(facts or WELDER_FACTS)
+        )
+    return application
+
+
+def all_materials(benefit: str = "training_subsidy") -> dict[str, bool]:
+    return {item["code"]: True for item in config.checklist_for(benefit)}
+
+
+def submitted(w: Any, people: list[Any], today: dt.date = CLAIM_DATE, **kwargs: Any) -> Application:
+    application = training_application(w, people, **kwargs)
+    services.application_checklist_set(actor=w.clerk, application=application, items=all_materials())
+    return services.application_submit(actor=w.clerk, application=application, today=today)
+
+
+def reviewed(w: Any, people: list[Any], today: dt.date = CLAIM_DATE, **kwargs: Any) -> Application:
+    application = submitted(w, people, today=today, **kwargs)
+    for line in application.lines.filter(status="pending"):
+        services.line_review(actor=w.reviewer, line=line, approve=True)
+    return services.application_review_complete(actor=w.reviewer, application=application, today=today)
+
+
+def noticed(w: Any, people: list[Any], published: dt.date = dt.date(2025, 11, 17), **kwargs: Any) -> Any:
+    """Reviewed, published on Monday 17 November 2025 (window to Monday 24th), closed on the 25th."""
+    application = reviewed(w, people, **kwargs)
+    notice = services.notice_publish(
+        actor=w.reviewer,
+        applications=[application],
+        title="2025年第一批职业技能培训补贴公示",
+        issuing_unit="兰州新区民政司法和社会保障局",
+        today=published,
+    )
+    services.notice_close(actor=w.reviewer, notice=notice, today=notice.ends_on + dt.timedelta(days=1))
+    application.refresh_from_db()
+    return application
+
+
+def bank_result(rows: list[tuple[str, str, str, str]]) -> bytes:
+    lines = ["明细号,状态,失败原因,银行流水号"] + [",".join(r) for r in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
