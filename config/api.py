@@ -7,6 +7,7 @@ from ninja.security import django_auth
 from gongjiang.catalog.api import router as catalog_router
 from gongjiang.core.api import router as core_router
 from gongjiang.core.errors import DomainError, ImportRejected, PermissionDenied
+from gongjiang.funds.api import router as funds_router
 from gongjiang.policy.api import router as policy_router
 from gongjiang.registry.api import router as registry_router
 from gongjiang.targets.api import router as targets_router
@@ -25,6 +26,7 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/", policy_router)
 api.add_router("/", training_router)
 api.add_router("/", targets_router)
+api.add_router("/", funds_router)
 
 
 @api.exception_handler(DomainError)

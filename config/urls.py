@@ -18,5 +18,7 @@ urlpatterns = [
     path("account/", include("gongjiang.core.urls")),
     path("training/", include("gongjiang.training.urls")),
     path("targets/", include("gongjiang.targets.urls")),
+    path("funds/", include("gongjiang.funds.urls")),
+    path("public/funds/", include("gongjiang.funds.public_urls")),
     path("", include("gongjiang.web.urls")),
 ]

@@ -113,6 +113,21 @@ PAGES: dict[str, Route] = {
         f"targets:{name}": Route(frozenset({Role.BUREAU_ADMIN}))
         for name in ("table_edit", "table_import", "table_template", "recipient_template")
     },
+    # Funds (issue 6): applicants see their own applications; queues, batches and reports for staff;
+    # the public notice pages for everyone without log-in.
+    "funds:application_list": Route(PEOPLE_READERS),
+    "funds:application_detail": Route(
+        PEOPLE_READERS,
+        objects={"application_a": STAFF | {Role.INSTITUTION_CLERK}, "application_b": STAFF},
+    ),
+    "funds:review_queue": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "funds:payment_queue": Route(frozenset({Role.BUREAU_ADMIN, Role.FINANCE_OFFICER})),
+    "funds:batch_list": Route(STAFF),
+    "funds:batch_detail": Route(STAFF, objects={"batch_a": STAFF}),
+    "funds:report": Route(STAFF),
+    "funds:report_xlsx": Route(STAFF),
+    "funds_public:notice_list": Route(ALL, public=True),
+    "funds_public:notice_detail": Route(ALL, objects={"notice_a": ALL}, public=True),
 }
 # Routes not driven by GET in this matrix, each with the reason.
 PAGE_EXEMPT = {
@@ -127,6 +142,8 @@ PAGE_EXEMPT = {
     "training:class_submit": "仅 POST，权限由 training 服务测试覆盖",
     "training:class_cancel": "仅 POST，权限由 training 服务测试覆盖",
     "training:class_review": "仅 POST，权限由 training 服务测试覆盖",
+    "funds:line_review": "仅 POST，权限由 funds 服务测试覆盖",
+    "funds:batch_action": "仅 POST（审批、导出银行文件、导入回盘），权限由 funds 服务与页面测试覆盖",
 }
 
 API: dict[str, Route] = {
@@ -153,6 +170,12 @@ API: dict[str, Route] = {
     "GET /api/targets/goals": Route(TRAINING_READERS),
     "GET /api/targets/drill": Route(TRAINING_READERS),
     "GET /api/targets/report.xlsx": Route(STAFF),
+    "GET /api/funds/applications": Route(PEOPLE_READERS),
+    "GET /api/funds/applications/{application_id}": PAGES["funds:application_detail"],
+    "GET /api/funds/review-queue": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "GET /api/funds/batches": Route(STAFF),
+    "GET /api/funds/report": Route(STAFF),
+    "GET /api/funds/report.xlsx": Route(STAFF),
 }
 API_EXEMPT_PREFIXES = {
     "POST ": "写接口：权限与范围由各应用的服务测试覆盖（服务层统一校验角色与辖区）",
@@ -217,7 +240,29 @@ def _object(world: Any, name: str) -> Any:
                     stream=stream,
                 ),
             )
+    if name.startswith(("application_", "batch_", "notice_")) and not hasattr(world, name):
+        _funds_objects(world)
     return getattr(world, name)
+
+
+def _funds_objects(world: Any) -> None:
+    """Institution A's application (the clerk's), institution B's, a batch and a public notice."""
+    from gongjiang.funds import services
+    from gongjiang.funds.tests import factories
+
+    factories.funds_world(world)
+    world.application_a = factories.training_application(world, factories.trainees(world, 1))
+    world.application_b = services.application_create(
+        actor=world.root,
+        applicant_kind="institution",
+        applicant=world.institution_b,
+        policy="lanzhou-xinqu-2025",
+        benefit="training_subsidy",
+        claim_date=factories.CLAIM_DATE,
+    )
+    factories.noticed(world, factories.trainees(world, 1, prefix="公示"))
+    world.batch_a = services.batch_create(actor=world.finance, fund_source=world.fund, year=factories.YEAR)
+    world.notice_a = world.batch_a.items.get().instalment.schedule.line.notice
 
 
 def _prepare(world: Any, route: str) -> None:

@@ -224,11 +224,12 @@ def test_audit_list_is_newest_first_with_compact_json(client, world, auditor, bu
                 "急需紧缺职业",
                 "培训班",
                 "任务进度",
+                "资金申请",
                 "补贴试算",
             ],
         ),
-        (Role.ENTERPRISE_CLERK, ["首页", "人员", "企业", "职业目录", "急需紧缺职业", "补贴试算"]),
-        (Role.PERSON, ["首页", "人员", "职业目录", "急需紧缺职业", "补贴试算"]),
+        (Role.ENTERPRISE_CLERK, ["首页", "人员", "企业", "职业目录", "急需紧缺职业", "资金申请", "补贴试算"]),
+        (Role.PERSON, ["首页", "人员", "职业目录", "急需紧缺职业", "资金申请", "补贴试算"]),
         (
             Role.AUDITOR,
             [
@@ -241,6 +242,7 @@ def test_audit_list_is_newest_first_with_compact_json(client, world, auditor, bu
                 "急需紧缺职业",
                 "培训班",
                 "任务进度",
+                "资金申请",
                 "补贴试算",
                 "审计日志",
             ],

@@ -1,0 +1,366 @@
+"""REST operations of the funds app under /api/funds/ (session authentication).
+
+Reads go through the scoped selectors; writes through the services. Every write that changes money
+(a line's review, a batch's creation and approval, the bank's results, a recovery, stopping a
+schedule) requires an `Idempotency-Key` header: a replay returns the first answer, the same key with
+another body is refused (`gongjiang.funds.idempotency`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import File, Header, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from gongjiang.core.errors import DomainError
+
+from . import selectors, services
+from .idempotency import run_once
+from .models import ApplicationLine, BatchItem, Instalment, InstalmentSchedule
+from .reports import fund_report_xlsx
+
+router = Router(tags=["资金申请与拨付"])
+IdemKey = Header[str | None]
+
+
+class LineOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    id_number_masked: str
+    benefit: str
+    status: str
+    eligible: bool
+    engine_amount: decimal.Decimal
+    bound_min: decimal.Decimal | None
+    bound_max: decimal.Decimal | None
+    amount: decimal.Decimal
+    amount_reason: str
+    reasons: list[dict[str, Any]]
+    trace: list[dict[str, Any]]
+    policy_version: str | None
+    reviewed_by_id: int | None
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str
+    applicant_kind: str
+    applicant_name: str
+    policy: str
+    benefit: str
+    fund_source: str
+    claim_date: dt.date
+    status: str
+    on_behalf: bool
+    submitted_on: dt.date | None
+    review_due_on: dt.date | None
+    working_days_left: int | None
+    overdue: bool
+    checklist: dict[str, bool]
+
+
+class ApplicationDetailOut(ApplicationOut):
+    lines: list[LineOut]
+
+
+class BatchOut(Schema):
+    id: int
+    number: str
+    fund_source: str
+    year: int
+    status: str
+    items: int
+    total: decimal.Decimal
+    created_by_id: int
+    approved_by_id: int | None
+
+
+class LineReviewIn(Schema):
+    approve: bool
+    amount: decimal.Decimal | None = None
+    reason: str = ""
+    note: str = ""
+
+
+class BatchIn(Schema):
+    fund_source_id: int
+    year: int
+    instalment_ids: list[int] | None = None
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class ResultOut(Schema):
+    paid: int
+    failed: int
+
+
+class FundRowOut(Schema):
+    fund_source: str
+    year: int
+    month: int | None
+    budget: decimal.Decimal
+    committed: decimal.Decimal
+    paid: decimal.Decimal
+    remaining: decimal.Decimal
+
+
+def _line_out(line: ApplicationLine) -> dict[str, Any]:
+    return {
+        "id": line.pk,
+        "person_id": line.person_id,
+        "person_name": line.person.name,
+        "id_number_masked": line.person.id_number_masked,
+        "benefit": line.benefit,
+        "status": line.status,
+        "eligible": line.eligible,
+        "engine_amount": line.engine_amount,
+        "bound_min": line.bound_min,
+        "bound_max": line.bound_max,
+        "amount": line.amount,
+        "amount_reason": line.amount_reason,
+        "reasons": line.quote.get("reasons", []),
+        "trace": line.quote.get("trace", []),
+        "policy_version": line.quote.get("policy_version"),
+        "reviewed_by_id": line.reviewed_by_id,
+    }
+
+
+def _application_out(application: Any, today: dt.date) -> dict[str, Any]:
+    from .clocks import clock
+
+    running = clock(application.review_due_on, today) if application.status == "submitted" else None
+    return {
+        "id": application.pk,
+        "number": application.number,
+        "applicant_kind": application.applicant_kind,
+        "applicant_name": application.applicant_name,
+        "policy": application.policy,
+        "benefit": application.benefit,
+        "fund_source": application.fund_source.name,
+        "claim_date": application.claim_date,
+        "status": application.status,
+        "on_behalf": application.on_behalf,
+        "submitted_on": application.submitted_on,
+        "review_due_on": application.review_due_on,
+        "working_days_left": running.left if running else None,
+        "overdue": bool(running and running.overdue),
+        "checklist": application.checklist,
+    }
+
+
+def _batch_out(batch: Any) -> dict[str, Any]:
+    items = list(batch.items.exclude(status="removed"))
+    return {
+        "id": batch.pk,
+        "number": batch.number,
+        "fund_source": batch.fund_source.name,
+        "year": batch.year,
+        "status": batch.status,
+        "items": len(items),
+        "total": sum((i.amount for i in items), decimal.Decimal(0)),
+        "created_by_id": batch.created_by_id,
+        "approved_by_id": batch.approved_by_id,
+    }
+
+
+@router.get("/funds/applications", response=list[ApplicationOut])
+def list_applications(request: HttpRequest) -> Any:
+    today = timezone.localdate()
+    return [_application_out(a, today) for a in selectors.application_list(request.user)[:500]]
+
+
+@router.get("/funds/applications/{application_id}", response=ApplicationDetailOut)
+def get_application(request: HttpRequest, application_id: int) -> Any:
+    application = selectors.application_get(request.user, application_id)
+    out = _application_out(application, timezone.localdate())
+    out["lines"] = [_line_out(line) for line in selectors.application_lines(application)]
+    return out
+
+
+@router.get("/funds/review-queue", response=list[ApplicationOut])
+def review_queue(request: HttpRequest) -> Any:
+    today = timezone.localdate()
+    return [_application_out(row.application, today) for row in selectors.review_queue(request.user, today)]
+
+
+@router.get("/funds/batches", response=list[BatchOut])
+def list_batches(request: HttpRequest) -> Any:
+    return [_batch_out(b) for b in selectors.batch_list(request.user)[:200]]
+
+
+@router.get("/funds/report", response=list[FundRowOut])
+def fund_report(request: HttpRequest, year: int | None = None, month: int | None = None) -> Any:
+    year, month = _period(year, month)
+    return [
+        {
+            "fund_source": row.fund_source.name,
+            "year": row.year,
+            "month": row.month,
+            "budget": row.budget,
+            "committed": row.committed,
+            "paid": row.paid,
+            "remaining": row.remaining,
+        }
+        for row in selectors.fund_report(request.user, year, month)
+    ]
+
+
+@router.get("/funds/report.xlsx")
+def fund_report_export(
+    request: HttpRequest, year: int | None = None, month: int | None = None
+) -> HttpResponse:
+    year, month = _period(year, month)
+    data = fund_report_xlsx(selectors.fund_report(request.user, year, month), year, month)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="funds-{year}.xlsx"'
+    return response
+
+
+def _period(year: int | None, month: int | None) -> tuple[int, int | None]:
+    year = year or timezone.localdate().year
+    if not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
+        raise DomainError("invalid_period", "年度或月份无效")
+    return year, month
+
+
+def _line_for_review(request: HttpRequest, line_id: int) -> ApplicationLine:
+    line = ApplicationLine.objects.filter(pk=line_id).select_related("application").first()
+    if line is None:
+        raise DomainError("not_found", "明细不存在")
+    selectors.application_get(request.user, line.application_id)
+    return line
+
+
+@router.post("/funds/lines/{line_id}/review", response={200: LineOut})
+def review_line(
+    request: HttpRequest, line_id: int, payload: LineReviewIn, idempotency_key: IdemKey = None
+) -> Any:
+    def run() -> tuple[int, Any]:
+        line = services.line_review(
+            actor=request.user,
+            line=_line_for_review(request, line_id),
+            approve=payload.approve,
+            amount=payload.amount,
+            reason=payload.reason,
+            note=payload.note,
+        )
+        return 200, _line_out(line)
+
+    status, answer = run_once(
+        user=request.user,
+        key=idempotency_key,
+        operation=f"line_review:{line_id}",
+        body=payload.dict(),
+        run=run,
+    )
+    return Status(status, answer)
+
+
+@router.post("/funds/batches", response={201: BatchOut})
+def create_batch(request: HttpRequest, payload: BatchIn, idempotency_key: IdemKey = None) -> Any:
+    def run() -> tuple[int, Any]:
+        fund = selectors.fund_source_list(request.user).filter(pk=payload.fund_source_id).first()
+        if fund is None:
+            raise DomainError("unknown_fund", "资金来源不存在")
+        chosen = None
+        if payload.instalment_ids is not None:
+            chosen = list(Instalment.objects.filter(pk__in=payload.instalment_ids))
+            if len(chosen) != len(set(payload.instalment_ids)):
+                raise DomainError("unknown_instalment", "期次不存在")
+        batch = services.batch_create(
+            actor=request.user, fund_source=fund, year=payload.year, instalments=chosen
+        )
+        return 201, _batch_out(batch)
+
+    status, answer = run_once(
+        user=request.user, key=idempotency_key, operation="batch_create", body=payload.dict(), run=run
+    )
+    return Status(status, answer)
+
+
+@router.post("/funds/batches/{batch_id}/approve", response={200: BatchOut})
+def approve_batch(request: HttpRequest, batch_id: int, idempotency_key: IdemKey = None) -> Any:
+    def run() -> tuple[int, Any]:
+        batch = services.batch_approve(actor=request.user, batch=selectors.batch_get(request.user, batch_id))
+        return 200, _batch_out(batch)
+
+    status, answer = run_once(
+        user=request.user, key=idempotency_key, operation=f"batch_approve:{batch_id}", body={}, run=run
+    )
+    return Status(status, answer)
+
+
+@router.post("/funds/batches/{batch_id}/bank-result", response={200: ResultOut})
+def import_bank_result(
+    request: HttpRequest, batch_id: int, file: File[UploadedFile], idempotency_key: IdemKey = None
+) -> Any:
+    data = file.read()
+    import hashlib
+
+    def run() -> tuple[int, Any]:
+        counts = services.batch_result_import(
+            actor=request.user,
+            batch=selectors.batch_get(request.user, batch_id),
+            filename=file.name or "",
+            data=data,
+        )
+        return 200, counts
+
+    status, answer = run_once(
+        user=request.user,
+        key=idempotency_key,
+        operation=f"bank_result:{batch_id}",
+        body={"sha256": hashlib.sha256(data).hexdigest()},
+        run=run,
+    )
+    return Status(status, answer)
+
+
+@router.post("/funds/batch-items/{item_id}/recover", response={200: dict[str, str]})
+def recover_item(
+    request: HttpRequest, item_id: int, payload: ReasonIn, idempotency_key: IdemKey = None
+) -> Any:
+    def run() -> tuple[int, Any]:
+        item = BatchItem.objects.filter(pk=item_id).first()
+        if item is None:
+            raise DomainError("not_found", "明细不存在")
+        selectors.batch_get(request.user, item.batch_id)
+        item = services.item_recover(actor=request.user, item=item, reason=payload.reason)
+        return 200, {"detail_number": item.detail_number, "status": "recovered"}
+
+    status, answer = run_once(
+        user=request.user, key=idempotency_key, operation=f"recover:{item_id}", body=payload.dict(), run=run
+    )
+    return Status(status, answer)
+
+
+@router.post("/funds/schedules/{schedule_id}/stop", response={200: dict[str, str]})
+def stop_schedule(
+    request: HttpRequest, schedule_id: int, payload: ReasonIn, idempotency_key: IdemKey = None
+) -> Any:
+    def run() -> tuple[int, Any]:
+        schedule = InstalmentSchedule.objects.filter(pk=schedule_id).select_related("line").first()
+        if schedule is None:
+            raise DomainError("not_found", "分期计划不存在")
+        selectors.application_get(request.user, schedule.line.application_id)
+        schedule = services.schedule_stop(actor=request.user, schedule=schedule, reason=payload.reason)
+        return 200, {"status": schedule.status, "stop_reason": schedule.stop_reason}
+
+    status, answer = run_once(
+        user=request.user,
+        key=idempotency_key,
+        operation=f"schedule_stop:{schedule_id}",
+        body=payload.dict(),
+        run=run,
+    )
+    return Status(status, answer)

@@ -1,0 +1,95 @@
+"""Pages: the public notice without log-in (masked IDs only), objections filed there, the queues with
+their working-day clocks, and a batch driven through its page (approve, bank file, bank result)."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from gongjiang.core.pii import decrypt
+from gongjiang.registry.tests.factories import PASSWORD
+
+from .. import services
+from ..choices import BatchStatus, ItemStatus
+from ..models import Objection
+from .factories import YEAR, bank_result, noticed, reviewed, trainees
+
+
+def _client(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_the_public_notice_shows_name_masked_id_occupation_level_and_amount_without_log_in(fw):
+    # given a notice published today with one line (焊工, 培训合格证, 1500 元 — 附件3 A类)
+    person = trainees(fw, 1)[0]
+    application = reviewed(fw, [person])
+    notice = services.notice_publish(
+        actor=fw.reviewer,
+        applications=[application],
+        title="2025年第一批职业技能培训补贴公示",
+        issuing_unit="兰州新区民政司法和社会保障局",
+        today=timezone.localdate(),
+    )
+    # when anyone opens it
+    page = _client().get(reverse("funds_public:notice_detail", args=[notice.pk]))
+    # then the line is there with the masked ID, never the full one
+    text = page.content.decode()
+    assert page.status_code == 200
+    for shown in (
+        "2025年第一批职业技能培训补贴公示",
+        "兰州新区民政司法和社会保障局",
+        person.name,
+        person.id_number_masked,
+        "焊工",
+        "培训合格证",
+        "1500.00",
+    ):
+        assert shown in text
+    assert decrypt(person.id_number_encrypted) not in text
+    # and an objection can be filed there within the window
+    response = _client().post(
+        reverse("funds_public:notice_detail", args=[notice.pk]),
+        {"line": application.lines.get().pk, "objector_name": "群众", "content": "此人未参训"},
+    )
+    assert response.status_code == 200 and "异议已受理" in response.content.decode()
+    assert Objection.objects.get().content == "此人未参训"
+
+
+def test_queues_show_working_days_left(fw):
+    # given a payable line whose payment falls due 5 working days after the notice window
+    noticed(fw, trainees(fw, 1))
+    # when finance opens the payment queue (today is long after 1 December 2025)
+    page = _client(fw.finance).get(reverse("funds:payment_queue"))
+    # then the line is flagged overdue
+    assert "已超期" in page.content.decode()
+
+
+def test_a_batch_through_its_page(fw):
+    # given a batch made by one finance officer
+    noticed(fw, trainees(fw, 2))
+    batch = services.batch_create(actor=fw.finance, fund_source=fw.fund, year=YEAR)
+    url = lambda action: reverse("funds:batch_action", args=[batch.pk, action])  # noqa: E731
+    # when the maker tries to approve it, then the second officer does
+    _client(fw.finance).post(url("approve"))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DRAFT
+    _client(fw.finance2).post(url("approve"))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.APPROVED
+    # and exports the bank file, then imports the bank's result
+    exported = _client(fw.finance).post(url("export"), {"format": "csv"})
+    assert exported.status_code == 200 and exported["Content-Disposition"].endswith('.csv"')
+    first, second = batch.items.order_by("id")
+    data = bank_result(
+        [(first.detail_number, "成功", "", "B1"), (second.detail_number, "失败", "账户已销户", "")]
+    )
+    _client(fw.finance).post(url("result"), {"file": SimpleUploadedFile("回盘.csv", data)})
+    # then the page shows the reconciliation as balanced
+    page = _client(fw.finance).get(reverse("funds:batch_detail", args=[batch.pk]))
+    assert "账实相符" in page.content.decode()
+    assert [i.status for i in batch.items.order_by("id")] == [ItemStatus.PAID, ItemStatus.FAILED]

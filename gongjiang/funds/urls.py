@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "funds"
+
+urlpatterns = [
+    path("", views.application_list_view, name="application_list"),
+    path("applications/<int:pk>/", views.application_detail_view, name="application_detail"),
+    path("lines/<int:pk>/review/", views.line_review_view, name="line_review"),
+    path("review-queue/", views.review_queue_view, name="review_queue"),
+    path("payment-queue/", views.payment_queue_view, name="payment_queue"),
+    path("batches/", views.batch_list_view, name="batch_list"),
+    path("batches/<int:pk>/", views.batch_detail_view, name="batch_detail"),
+    path("batches/<int:pk>/<str:action>/", views.batch_action_view, name="batch_action"),
+    path("report/", views.report_view, name="report"),
+    path("report.xlsx", views.report_xlsx_view, name="report_xlsx"),
+]

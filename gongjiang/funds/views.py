@@ -1,0 +1,249 @@
+"""Pages of the funds app: applications with the engine's trace, the review and payment queues with
+their working-day clocks, batches with the bank file and the bank's results, the reconciliation,
+the per-fund report, and the public notice page (no log-in). Views only call selectors and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from gongjiang.core.errors import DomainError, ImportRejected
+from gongjiang.core.errors import PermissionDenied as DomainPermissionDenied
+from gongjiang.core.permissions import has_capability
+
+from . import selectors, services
+from .clocks import clock
+from .models import ApplicationLine, Objection
+from .reports import fund_report_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _domain_denial_is_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainPermissionDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    return wrapper
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionDenied
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+@require_GET
+@login_required
+@_domain_denial_is_403
+def application_list_view(request: HttpRequest) -> HttpResponse:
+    today = _today()
+    rows = [
+        (a, clock(a.review_due_on, today) if a.status == "submitted" else None)
+        for a in selectors.application_list(request.user)[:300]
+    ]
+    return render(request, "funds/application_list.html", {"rows": rows})
+
+
+@require_GET
+@login_required
+@_domain_denial_is_403
+def application_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get(request.user, pk)
+    running = clock(application.review_due_on, _today()) if application.status == "submitted" else None
+    return render(
+        request,
+        "funds/application_detail.html",
+        {
+            "application": application,
+            "lines": selectors.application_lines(application),
+            "clock": running,
+            "may_review": has_capability(request.user, "funds.review") and application.status == "submitted",
+        },
+    )
+
+
+@require_POST
+@login_required
+@_domain_denial_is_403
+def line_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    line = ApplicationLine.objects.filter(pk=pk).first()
+    if line is None:
+        raise PermissionDenied
+    application = selectors.application_get(request.user, line.application_id)
+    try:
+        services.line_review(
+            actor=request.user,
+            line=line,
+            approve=request.POST.get("decision") == "approve",
+            amount=request.POST.get("amount") or None,
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, "已审核")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("funds:application_detail", pk=application.pk)
+
+
+@require_GET
+@login_required
+@_domain_denial_is_403
+def review_queue_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "funds/review_queue.html", {"rows": selectors.review_queue(request.user, _today())}
+    )
+
+
+@require_GET
+@login_required
+@_domain_denial_is_403
+def payment_queue_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "funds/payment_queue.html", {"rows": selectors.payment_queue(request.user, _today())}
+    )
+
+
+@require_GET
+@login_required
+@_domain_denial_is_403
+def batch_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "funds/batch_list.html", {"batches": selectors.batch_list(request.user)[:200]})
+
+
+@require_GET
+@login_required
+@_domain_denial_is_403
+def batch_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.batch_get(request.user, pk)
+    return render(
+        request,
+        "funds/batch_detail.html",
+        {
+            "batch": batch,
+            "items": batch.items.select_related("person").order_by("id"),
+            "reconciliation": selectors.reconciliation(batch),
+            "may_pay": has_capability(request.user, "funds.pay"),
+        },
+    )
+
+
+@require_POST
+@login_required
+@_domain_denial_is_403
+def batch_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """approve | export (the bank file, full numbers: a POST, audited) | result (the bank's file)."""
+    batch = selectors.batch_get(request.user, pk)
+    try:
+        if action == "approve":
+            services.batch_approve(actor=request.user, batch=batch)
+            messages.success(request, "批次已审批")
+        elif action == "export":
+            file_format = "csv" if request.POST.get("format") == "csv" else "xlsx"
+            name, data = services.batch_export(actor=request.user, batch=batch, file_format=file_format)
+            response = HttpResponse(
+                data, content_type="text/csv; charset=utf-8" if file_format == "csv" else XLSX
+            )
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        elif action == "result":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise DomainError("file_required", "请选择银行回盘文件")
+            counts = services.batch_result_import(
+                actor=request.user, batch=batch, filename=upload.name or "", data=upload.read()
+            )
+            messages.success(request, f"回盘导入完成：成功 {counts['paid']} 笔，失败 {counts['failed']} 笔")
+        else:
+            raise PermissionDenied
+    except ImportRejected as exc:
+        for error in exc.errors[:20]:
+            messages.error(request, f"第{error['row']}行 {error['column']}：{error['message']}")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("funds:batch_detail", pk=batch.pk)
+
+
+def _period(request: HttpRequest) -> tuple[int, int | None]:
+    year_raw, month_raw = request.GET.get("year", ""), request.GET.get("month", "")
+    year = int(year_raw) if year_raw.isdigit() and 2000 <= int(year_raw) <= 2100 else _today().year
+    month = int(month_raw) if month_raw.isdigit() and 1 <= int(month_raw) <= 12 else None
+    return year, month
+
+
+@require_GET
+@login_required
+@_domain_denial_is_403
+def report_view(request: HttpRequest) -> HttpResponse:
+    year, month = _period(request)
+    rows = selectors.fund_report(request.user, year, month)
+    return render(request, "funds/report.html", {"rows": rows, "year": year, "month": month})
+
+
+@require_GET
+@login_required
+@_domain_denial_is_403
+def report_xlsx_view(request: HttpRequest) -> HttpResponse:
+    year, month = _period(request)
+    data = fund_report_xlsx(selectors.fund_report(request.user, year, month), year, month)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="funds-{year}.xlsx"'
+    return response
+
+
+# Public pages (no log-in): the notices, and objections filed in the window.
+
+
+@require_GET
+def public_notice_list_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "funds/public_notice_list.html", {"notices": selectors.public_notice_list()[:100]})
+
+
+def public_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.public_notice_get(pk)
+    error = ""
+    filed: Objection | None = None
+    if request.method == "POST":
+        line = notice.lines.filter(pk=request.POST.get("line") or 0).first()
+        try:
+            if line is None:
+                raise DomainError("unknown_line", "请选择异议所针对的人员")
+            filed = services.objection_file(
+                actor=None,
+                notice=notice,
+                line=line,
+                objector_name=request.POST.get("objector_name", ""),
+                objector_contact=request.POST.get("objector_contact", ""),
+                content=request.POST.get("content", ""),
+            )
+        except DomainError as exc:
+            error = exc.message
+    elif request.method != "GET":
+        return HttpResponse(status=405)
+    return render(
+        request,
+        "funds/public_notice.html",
+        {
+            "notice": notice,
+            "rows": selectors.public_notice_rows(notice),
+            "open": notice.status == "open" and notice.published_on <= _today() <= notice.ends_on,
+            "error": error,
+            "filed": filed,
+        },
+    )
