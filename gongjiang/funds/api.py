@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Header, Router, Schema, Status
+from ninja import Field, File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gongjiang.core.errors import DomainError
@@ -25,6 +25,13 @@ from .reports import fund_report_xlsx
 
 router = Router(tags=["资金申请与拨付"])
 IdemKey = Header[str | None]
+MAX_ID = 2**63 - 1  # a primary key (bigint); larger numbers are refused before they reach the database
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _ids(*values: int) -> None:
+    if any(not 1 <= v <= MAX_ID for v in values):
+        raise DomainError("not_found", "记录不存在")
 
 
 class LineOut(Schema):
@@ -88,9 +95,9 @@ class LineReviewIn(Schema):
 
 
 class BatchIn(Schema):
-    fund_source_id: int
-    year: int
-    instalment_ids: list[int] | None = None
+    fund_source_id: Id
+    year: int = Field(ge=2000, le=2100)
+    instalment_ids: list[Id] | None = None
 
 
 class ReasonIn(Schema):
@@ -179,6 +186,7 @@ def list_applications(request: HttpRequest) -> Any:
 
 @router.get("/funds/applications/{application_id}", response=ApplicationDetailOut)
 def get_application(request: HttpRequest, application_id: int) -> Any:
+    _ids(application_id)
     application = selectors.application_get(request.user, application_id)
     out = _application_out(application, timezone.localdate())
     out["lines"] = [_line_out(line) for line in selectors.application_lines(application)]
@@ -245,6 +253,8 @@ def _line_for_review(request: HttpRequest, line_id: int) -> ApplicationLine:
 def review_line(
     request: HttpRequest, line_id: int, payload: LineReviewIn, idempotency_key: IdemKey = None
 ) -> Any:
+    _ids(line_id)
+
     def run() -> tuple[int, Any]:
         line = services.line_review(
             actor=request.user,
@@ -290,6 +300,9 @@ def create_batch(request: HttpRequest, payload: BatchIn, idempotency_key: IdemKe
 
 @router.post("/funds/batches/{batch_id}/approve", response={200: BatchOut})
 def approve_batch(request: HttpRequest, batch_id: int, idempotency_key: IdemKey = None) -> Any:
+    _ids(batch_id)
+    _ids(batch_id)
+
     def run() -> tuple[int, Any]:
         batch = services.batch_approve(actor=request.user, batch=selectors.batch_get(request.user, batch_id))
         return 200, _batch_out(batch)
@@ -304,6 +317,7 @@ def approve_batch(request: HttpRequest, batch_id: int, idempotency_key: IdemKey 
 def import_bank_result(
     request: HttpRequest, batch_id: int, file: File[UploadedFile], idempotency_key: IdemKey = None
 ) -> Any:
+    _ids(batch_id)
     data = file.read()
     import hashlib
 
@@ -330,6 +344,8 @@ def import_bank_result(
 def recover_item(
     request: HttpRequest, item_id: int, payload: ReasonIn, idempotency_key: IdemKey = None
 ) -> Any:
+    _ids(item_id)
+
     def run() -> tuple[int, Any]:
         item = BatchItem.objects.filter(pk=item_id).first()
         if item is None:
@@ -348,6 +364,8 @@ def recover_item(
 def stop_schedule(
     request: HttpRequest, schedule_id: int, payload: ReasonIn, idempotency_key: IdemKey = None
 ) -> Any:
+    _ids(schedule_id)
+
     def run() -> tuple[int, Any]:
         schedule = InstalmentSchedule.objects.filter(pk=schedule_id).select_related("line").first()
         if schedule is None:
@@ -364,3 +382,174 @@ def stop_schedule(
         run=run,
     )
     return Status(status, answer)
+
+
+# The workflow's other steps (no money moves in them; no idempotency key needed).
+
+
+class ApplicationIn(Schema):
+    applicant_kind: str
+    applicant_id: Id
+    policy: str
+    benefit: str
+    claim_date: dt.date
+
+
+class ForClassIn(Schema):
+    class_id: Id
+
+
+class LineIn(Schema):
+    person_id: Id
+    facts: dict[str, Any]
+
+
+class ChecklistIn(Schema):
+    items: dict[str, bool]
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class NoticeIn(Schema):
+    application_ids: list[Id]
+    title: str
+    issuing_unit: str
+
+
+class NoticeOut(Schema):
+    id: int
+    number: str
+    title: str
+    issuing_unit: str
+    published_on: dt.date
+    ends_on: dt.date
+    status: str
+
+
+class ResolveIn(Schema):
+    upheld: bool
+    resolution: str
+
+
+def _notice_out(notice: Any) -> dict[str, Any]:
+    return {
+        "id": notice.pk,
+        "number": notice.number,
+        "title": notice.title,
+        "issuing_unit": notice.issuing_unit,
+        "published_on": notice.published_on,
+        "ends_on": notice.ends_on,
+        "status": notice.status,
+    }
+
+
+def _detail(application: Any) -> dict[str, Any]:
+    out = _application_out(application, timezone.localdate())
+    out["lines"] = [_line_out(line) for line in selectors.application_lines(application)]
+    return out
+
+
+@router.post("/funds/applications", response={201: ApplicationDetailOut})
+def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
+    from gongjiang.registry.models import Enterprise, Institution, Person
+
+    models: dict[str, Any] = {"institution": Institution, "enterprise": Enterprise, "person": Person}
+    model = models.get(payload.applicant_kind)
+    applicant = model._default_manager.filter(pk=payload.applicant_id).first() if model else None
+    if applicant is None:
+        raise DomainError("unknown_applicant", "申请主体不存在")
+    application = services.application_create(
+        actor=request.user,
+        applicant_kind=payload.applicant_kind,
+        applicant=applicant,
+        policy=payload.policy,
+        benefit=payload.benefit,
+        claim_date=payload.claim_date,
+    )
+    return Status(201, _detail(application))
+
+
+@router.post("/funds/applications/for-class", response={201: ApplicationDetailOut})
+def create_application_for_class(request: HttpRequest, payload: ForClassIn) -> Any:
+    from gongjiang.training.selectors import class_get
+
+    application = services.application_create_for_class(
+        actor=request.user, training_class=class_get(request.user, payload.class_id)
+    )
+    return Status(201, _detail(application))
+
+
+@router.post("/funds/applications/{application_id}/lines", response={201: LineOut})
+def add_line(request: HttpRequest, application_id: int, payload: LineIn) -> Any:
+    _ids(application_id)
+    from gongjiang.registry.models import Person
+
+    application = selectors.application_get(request.user, application_id)
+    person = Person.objects.filter(pk=payload.person_id, jurisdiction_id=application.jurisdiction_id).first()
+    if person is None:
+        raise DomainError("unknown_person", "受益人不存在")
+    line = services.application_line_add(
+        actor=request.user, application=application, person=person, facts=payload.facts
+    )
+    return Status(201, _line_out(line))
+
+
+@router.post("/funds/applications/{application_id}/checklist", response=ApplicationDetailOut)
+def set_checklist(request: HttpRequest, application_id: int, payload: ChecklistIn) -> Any:
+    _ids(application_id)
+    application = services.application_checklist_set(
+        actor=request.user,
+        application=selectors.application_get(request.user, application_id),
+        items=payload.items,
+    )
+    return _detail(application)
+
+
+@router.post("/funds/applications/{application_id}/submit", response=ApplicationDetailOut)
+def submit_application(request: HttpRequest, application_id: int) -> Any:
+    _ids(application_id)
+    application = services.application_submit(
+        actor=request.user, application=selectors.application_get(request.user, application_id)
+    )
+    return _detail(application)
+
+
+@router.post("/funds/applications/{application_id}/review-complete", response=ApplicationDetailOut)
+def complete_review(request: HttpRequest, application_id: int, payload: NoteIn) -> Any:
+    _ids(application_id)
+    application = services.application_review_complete(
+        actor=request.user,
+        application=selectors.application_get(request.user, application_id),
+        note=payload.note,
+    )
+    return _detail(application)
+
+
+@router.post("/funds/notices", response={201: NoticeOut})
+def publish_notice(request: HttpRequest, payload: NoticeIn) -> Any:
+    applications = list(selectors.application_list(request.user).filter(pk__in=payload.application_ids))
+    if len(applications) != len(set(payload.application_ids)):
+        raise DomainError("unknown_application", "申请不存在")
+    notice = services.notice_publish(
+        actor=request.user, applications=applications, title=payload.title, issuing_unit=payload.issuing_unit
+    )
+    return Status(201, _notice_out(notice))
+
+
+@router.post("/funds/objections/{objection_id}/resolve", response=dict[str, str])
+def resolve_objection(request: HttpRequest, objection_id: int, payload: ResolveIn) -> Any:
+    _ids(objection_id)
+    objection = selectors.objection_get(request.user, objection_id)
+    objection = services.objection_resolve(
+        actor=request.user, objection=objection, upheld=payload.upheld, resolution=payload.resolution
+    )
+    return {"status": objection.status}
+
+
+@router.post("/funds/notices/{notice_id}/close", response=NoticeOut)
+def close_notice(request: HttpRequest, notice_id: int) -> Any:
+    _ids(notice_id)
+    notice = services.notice_close(actor=request.user, notice=selectors.notice_get(request.user, notice_id))
+    return _notice_out(notice)

@@ -214,7 +214,7 @@ class ApplicationLine(models.Model):
         "training.Enrolment", null=True, blank=True, on_delete=models.PROTECT, related_name="fund_lines"
     )
     benefit = models.CharField(_("补贴项目"), max_length=60)
-    facts = models.JSONField(_("事实"), default=dict)
+    facts = models.JSONField(_("事实"), default=dict, blank=True)
     quote = models.JSONField(_("试算结果"), default=dict)
     eligible = models.BooleanField(_("符合条件"), default=False)
     engine_amount = models.DecimalField(_("试算金额"), max_digits=14, decimal_places=2)

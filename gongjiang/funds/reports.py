@@ -1,5 +1,6 @@
 """The funds report a finance officer expects: per fund source, budget, committed, paid and
-remaining for the year (or the month's payments), with the paid amounts per benefit, as Excel."""
+remaining for the year (or the month's payments), with the paid amounts per benefit and per
+applying unit, as Excel."""
 
 from __future__ import annotations
 
@@ -44,5 +45,13 @@ def fund_report_xlsx(rows: Sequence[FundMonth], year: int, month: int | None) ->
         {
             "资金使用情况": (HEADER, [*body, tuple(total)]),
             "按补贴项目": (("资金来源", "补贴项目", "已拨付(元)"), by_benefit),
+            "按申请单位": (
+                ("资金来源", "申请单位（个人）", "已拨付(元)"),
+                [
+                    (row.fund_source.name, unit, f"{amount:.2f}")
+                    for row in rows
+                    for unit, amount in row.by_unit.items()
+                ],
+            ),
         }
     )

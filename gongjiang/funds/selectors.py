@@ -42,6 +42,7 @@ from .models import (
     FundSource,
     Instalment,
     LedgerEntry,
+    Objection,
     PaymentBatch,
     PublicNotice,
 )
@@ -116,8 +117,14 @@ def payment_queue(user: Any, today: dt.date) -> list[PaymentRow]:
 
 
 def notice_list(user: Any) -> QuerySet[PublicNotice]:
-    require(user, "funds.read")
+    """Notices with their objections (objectors' contacts): bureau staff and auditors."""
+    if role_of(user) not in JURISDICTION_READERS:
+        require(user, "funds.review")
     return PublicNotice.objects.filter(jurisdiction_id__in=jurisdiction_ids(user))
+
+
+def objection_get(user: Any, pk: Any) -> Objection:
+    return _get(Objection.objects.filter(notice__in=notice_list(user)), pk)
 
 
 def notice_get(user: Any, pk: Any) -> PublicNotice:
@@ -176,6 +183,7 @@ class FundMonth:
     paid: Decimal
     remaining: Decimal
     by_benefit: dict[str, Decimal] = field(default_factory=dict)
+    by_unit: dict[str, Decimal] = field(default_factory=dict)
 
 
 def _paid_in(fund: FundSource, year: int, month: int | None) -> Decimal:
@@ -210,6 +218,17 @@ def fund_report(user: Any, year: int, month: int | None = None) -> list[FundMont
             .annotate(t=Sum("amount"))
         ):
             by_benefit[row["instalment__schedule__line__benefit"]] = row["t"]
+        by_unit: dict[str, Decimal] = {}
+        paid_items = BatchItem.objects.filter(
+            batch__fund_source=fund, batch__year=year, status=ItemStatus.PAID
+        ).select_related(
+            "instalment__schedule__line__application__institution",
+            "instalment__schedule__line__application__enterprise",
+            "instalment__schedule__line__application__person",
+        )
+        for item in paid_items:
+            unit = item.instalment.schedule.line.application.applicant_name
+            by_unit[unit] = by_unit.get(unit, Decimal(0)) + item.amount
         budget_amount = budget if budget is not None else Decimal(0)
         result.append(
             FundMonth(
@@ -221,6 +240,7 @@ def fund_report(user: Any, year: int, month: int | None = None) -> list[FundMont
                 paid=_paid_in(fund, year, month) if month else paid_year,
                 remaining=budget_amount - paid_year - committed,
                 by_benefit=by_benefit,
+                by_unit=by_unit,
             )
         )
     return result

@@ -90,9 +90,11 @@ def _transition(obj: Any, *, actor: Any, event_type: str, reason: str = "", **fi
 
 @transaction.atomic
 def funds_config_load(*, actor: Any, jurisdiction: Any) -> list[BenefitFunding]:
-    """Create or update the jurisdiction's fund sources and benefit → fund mapping from its data file."""
-    require(actor, "funds.manage")
-    require_jurisdiction(actor, jurisdiction.pk)
+    """Create or update the jurisdiction's fund sources and benefit → fund mapping from its data file.
+    `actor=None` is bootstrap (the `funds_load` command and the demo); every change is still audited."""
+    if actor is not None:
+        require(actor, "funds.manage")
+        require_jurisdiction(actor, jurisdiction.pk)
     data = config.jurisdiction_config(jurisdiction.code)
     funds: dict[str, FundSource] = {}
     for row in data.get("fund_sources", []):
@@ -814,7 +816,8 @@ def batch_create(
     year: int,
     instalments: list[Instalment] | None = None,
 ) -> PaymentBatch:
-    """A batch of the fund's due instalments (all of them, or the given ones)."""
+    """A batch of the fund's due instalments (all of them, or the given ones). Without a choice, the
+    instalments whose month has come fall due first."""
     require(actor, "funds.pay")
     require_jurisdiction(actor, fund_source.jurisdiction_id)
     rows = Instalment.objects.select_for_update(of=("self",)).filter(
@@ -823,6 +826,15 @@ def batch_create(
     if instalments is not None:
         rows = rows.filter(pk__in=[i.pk for i in instalments])
     else:
+        # The months that have come since the last batch fall due now (monthly allowances, yearly awards).
+        month = f"{timezone.localdate():%Y-%m}"
+        Instalment.objects.filter(
+            schedule__line__application__fund_source=fund_source,
+            status=InstalmentStatus.SCHEDULED,
+            due_month__lte=month,
+            schedule__status=ScheduleStatus.ACTIVE,
+            schedule__line__status=LineStatus.PAYABLE,
+        ).update(status=InstalmentStatus.DUE)
         rows = rows.filter(status=InstalmentStatus.DUE)
     chosen = list(rows.order_by("pk"))
     if instalments is not None and len(chosen) != len({i.pk for i in instalments}):
@@ -1054,9 +1066,20 @@ def batch_result_import(*, actor: Any, batch: PaymentBatch, filename: str, data:
             item.failure_reason = reason[:200]
             item.save()
             ledger.post_item(item=item, kind=PostingKind.REVERSAL, actor=actor)
-            # Due again, for a later batch; it keeps its payment keys, so nothing else can take them.
-            instalment.status = InstalmentStatus.DUE
             counts["failed"] += 1
+            schedule_active = InstalmentSchedule.objects.filter(
+                pk=instalment.schedule_id, status=ScheduleStatus.ACTIVE
+            ).exists()
+            if schedule_active:
+                # Due again, for a later batch; it keeps its payment keys, so nothing else can take them.
+                instalment.status = InstalmentStatus.DUE
+            else:
+                # The schedule was stopped while this payment was at the bank: nothing is re-issued.
+                instalment.status = InstalmentStatus.CANCELLED
+                instalment.cancel_reason = "停发后支付失败，不再重发"
+                PaymentKey.objects.filter(instalment=instalment, released_at__isnull=True).update(
+                    released_at=now, release_reason="停发后支付失败"
+                )
         instalment.save(update_fields=["status"])
         record_update(
             item, before, actor=actor, event_type="item_paid" if paid else "item_failed", reason=reason
@@ -1078,7 +1101,8 @@ def batch_result_import(*, actor: Any, batch: PaymentBatch, filename: str, data:
 
 @transaction.atomic
 def item_recover(*, actor: Any, item: BatchItem, reason: str) -> BatchItem:
-    """追回: money paid in error came back; the recovery is posted and the line marked withdrawn."""
+    """追回: money paid in error came back; the recovery is posted (once). The payment keys stay held,
+    so the same thing cannot be paid again."""
     require(actor, "funds.pay")
     locked = BatchItem.objects.select_for_update().select_related("batch__fund_source").get(pk=item.pk)
     require_jurisdiction(actor, locked.batch.jurisdiction_id)

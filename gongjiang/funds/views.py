@@ -21,7 +21,7 @@ from gongjiang.core.errors import DomainError, ImportRejected
 from gongjiang.core.errors import PermissionDenied as DomainPermissionDenied
 from gongjiang.core.permissions import has_capability
 
-from . import selectors, services
+from . import config, selectors, services
 from .clocks import clock
 from .models import ApplicationLine, Objection
 from .reports import fund_report_xlsx
@@ -75,6 +75,13 @@ def application_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": selectors.application_lines(application),
             "clock": running,
             "may_review": has_capability(request.user, "funds.review") and application.status == "submitted",
+            "may_publish": has_capability(request.user, "funds.review") and application.status == "reviewed",
+            "may_edit": has_capability(request.user, "funds.apply")
+            and application.status in {"draft", "returned"},
+            "materials": [
+                {**item, "ok": bool(application.checklist.get(item["code"]))}
+                for item in config.checklist_for(application.benefit)
+            ],
         },
     )
 
@@ -247,3 +254,119 @@ def public_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
             "filed": filed,
         },
     )
+
+
+@require_POST
+@login_required
+@_domain_denial_is_403
+def application_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """checklist | submit (the applicant's side) | review_complete | publish (the reviewer's)."""
+    application = selectors.application_get(request.user, pk)
+    try:
+        if action == "checklist":
+            codes = [item["code"] for item in config.checklist_for(application.benefit)]
+            services.application_checklist_set(
+                actor=request.user,
+                application=application,
+                items={c: c in request.POST.getlist("items") for c in codes},
+            )
+            messages.success(request, "申请材料已更新")
+        elif action == "submit":
+            services.application_submit(actor=request.user, application=application)
+            messages.success(request, "已提交审核")
+        elif action == "review_complete":
+            services.application_review_complete(
+                actor=request.user, application=application, note=request.POST.get("note", "")
+            )
+            messages.success(request, "审核完毕")
+        elif action == "publish":
+            notice = services.notice_publish(
+                actor=request.user,
+                applications=[application],
+                title=request.POST.get("title", ""),
+                issuing_unit=request.POST.get("issuing_unit", ""),
+            )
+            messages.success(request, f"已发布公示，公示期至 {notice.ends_on:%Y-%m-%d}")
+            return redirect("funds:notice_detail", pk=notice.pk)
+        else:
+            raise PermissionDenied
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("funds:application_detail", pk=application.pk)
+
+
+@require_GET
+@login_required
+@_domain_denial_is_403
+def notice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get(request.user, pk)
+    return render(
+        request,
+        "funds/notice_detail.html",
+        {
+            "notice": notice,
+            "rows": selectors.public_notice_rows(notice),
+            "objections": notice.objections.select_related("line__person").order_by("id"),
+            "may_review": has_capability(request.user, "funds.review"),
+        },
+    )
+
+
+@require_POST
+@login_required
+@_domain_denial_is_403
+def notice_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """resolve (an objection: upheld or dismissed) | close (after the window)."""
+    notice = selectors.notice_get(request.user, pk)
+    try:
+        if action == "resolve":
+            objection = selectors.objection_get(request.user, request.POST.get("objection") or 0)
+            services.objection_resolve(
+                actor=request.user,
+                objection=objection,
+                upheld=request.POST.get("decision") == "upheld",
+                resolution=request.POST.get("resolution", ""),
+            )
+            messages.success(request, "异议已处理")
+        elif action == "close":
+            services.notice_close(actor=request.user, notice=notice)
+            messages.success(request, "公示已结束，明细转入待拨付")
+        else:
+            raise PermissionDenied
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("funds:notice_detail", pk=notice.pk)
+
+
+def apply_for_class_view(request: HttpRequest) -> HttpResponse:
+    """An institution's application for a closed class (a bureau user may file on its behalf)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request)
+    _require(request, "funds.apply")
+    from gongjiang.training.choices import ClassStatus
+    from gongjiang.training.selectors import class_get, class_list
+
+    if request.method == "POST":
+        try:
+            application = services.application_create_for_class(
+                actor=request.user, training_class=class_get(request.user, request.POST.get("class") or 0)
+            )
+            return redirect("funds:application_detail", pk=application.pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    elif request.method != "GET":
+        return HttpResponse(status=405)
+    classes = []
+    if has_capability(request.user, "training.read"):
+        classes = list(
+            class_list(request.user)
+            .filter(status=ClassStatus.CLOSED)
+            .exclude(fund_applications__isnull=False)[:200]
+        )
+    return render(request, "funds/apply_for_class.html", {"classes": classes})
+
+
+def redirect_to_login(request: HttpRequest) -> HttpResponse:
+    from django.contrib.auth.views import redirect_to_login as to_login
+
+    return to_login(request.get_full_path())

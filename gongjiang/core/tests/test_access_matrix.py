@@ -121,6 +121,18 @@ PAGES: dict[str, Route] = {
         objects={"application_a": STAFF | {Role.INSTITUTION_CLERK}, "application_b": STAFF},
     ),
     "funds:review_queue": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "funds:apply_for_class": Route(
+        frozenset(
+            {
+                Role.BUREAU_ADMIN,
+                Role.CENTRE_REVIEWER,
+                Role.INSTITUTION_CLERK,
+                Role.ENTERPRISE_CLERK,
+                Role.PERSON,
+            }
+        )
+    ),
+    "funds:notice_detail": Route(STAFF, objects={"notice_a": STAFF}),
     "funds:payment_queue": Route(frozenset({Role.BUREAU_ADMIN, Role.FINANCE_OFFICER})),
     "funds:batch_list": Route(STAFF),
     "funds:batch_detail": Route(STAFF, objects={"batch_a": STAFF}),
@@ -143,6 +155,8 @@ PAGE_EXEMPT = {
     "training:class_cancel": "仅 POST，权限由 training 服务测试覆盖",
     "training:class_review": "仅 POST，权限由 training 服务测试覆盖",
     "funds:line_review": "仅 POST，权限由 funds 服务测试覆盖",
+    "funds:application_action": "仅 POST（材料、提交、审核完毕、发布公示），权限由 funds 服务与页面测试覆盖",
+    "funds:notice_action": "仅 POST（处理异议、结束公示），权限由 funds 服务与页面测试覆盖",
     "funds:batch_action": "仅 POST（审批、导出银行文件、导入回盘），权限由 funds 服务与页面测试覆盖",
 }
 

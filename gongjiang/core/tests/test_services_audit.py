@@ -353,20 +353,7 @@ def _funds_paid_item(w: Any) -> Any:
 
 
 def _funds_closed_class(w: Any) -> Any:
-    from gongjiang.training.models import Enrolment, TrainingClass
-    from gongjiang.training.tests import factories as tf
-
-    _funds(w)
-    tf.training_world(w)
-    training_class = tf.approved_class(w, trainees=1)
-    # The closing step is issue 5's (built elsewhere): its outcome is set directly here.
-    Enrolment.objects.filter(training_class=training_class).update(status="qualified")
-    TrainingClass.objects.filter(pk=training_class.pk).update(
-        status="closed", closed_on=training_class.end_date
-    )
-    training_class.refresh_from_db()
-    w.clerk = w.users["institution_clerk"]
-    return training_class
+    return _funds(w).closed_class(w)
 
 
 def _funds_schedule(w: Any) -> Any:

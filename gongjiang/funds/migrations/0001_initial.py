@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('benefit', models.CharField(max_length=60, verbose_name='补贴项目')),
-                ('facts', models.JSONField(default=dict, verbose_name='事实')),
+                ('facts', models.JSONField(blank=True, default=dict, verbose_name='事实')),
                 ('quote', models.JSONField(default=dict, verbose_name='试算结果')),
                 ('eligible', models.BooleanField(default=False, verbose_name='符合条件')),
                 ('engine_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='试算金额')),

@@ -111,3 +111,22 @@ def noticed(w: Any, people: list[Any], published: dt.date = dt.date(2025, 11, 17
 def bank_result(rows: list[tuple[str, str, str, str]]) -> bytes:
     lines = ["明细号,状态,失败原因,银行流水号"] + [",".join(r) for r in rows]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def closed_class(w: Any, trainees: int = 1) -> Any:
+    """An approved 焊工 class of institution A whose trainees qualified and which is closed.
+
+    The closing step belongs to the training lifecycle (issue 5, built elsewhere): until it lands,
+    its outcome — qualified enrolments, the class closed on its last day — is set directly here."""
+    from gongjiang.training.models import Enrolment, TrainingClass
+    from gongjiang.training.tests import factories as tf
+
+    tf.training_world(w)
+    training_class = tf.approved_class(w, trainees=trainees)
+    Enrolment.objects.filter(training_class=training_class).update(status="qualified")
+    TrainingClass.objects.filter(pk=training_class.pk).update(
+        status="closed", closed_on=training_class.end_date
+    )
+    training_class.refresh_from_db()
+    w.clerk = w.users[Role.INSTITUTION_CLERK]
+    return training_class

@@ -18,7 +18,7 @@ from gongjiang.registry.tests.factories import PASSWORD
 
 from ..choices import LineStatus
 from ..models import IdempotencyKey, PaymentBatch
-from .factories import YEAR, bank_result, noticed, submitted, trainees
+from .factories import WELDER_FACTS, YEAR, bank_result, noticed, submitted, trainees
 
 
 def _client(user) -> Client:
@@ -112,6 +112,9 @@ def test_batch_through_the_api_with_replays(fw):
         "1500.00",
         "98500.00",
     ] in values
+    book = openpyxl.load_workbook(io.BytesIO(maker.get(f"/api/funds/report.xlsx?year={YEAR}").content))
+    units = [[c.value for c in r] for r in book["按申请单位"].iter_rows()]
+    assert ["兰州市职业技能提升行动专账资金", "甘肃交通职业技术学院", "1500.00"] in units
 
 
 def test_a_clerk_sees_only_their_own_institutions_applications(fw):
@@ -120,3 +123,77 @@ def test_a_clerk_sees_only_their_own_institutions_applications(fw):
     # then A's clerk sees it and the enterprise clerk does not
     assert len(_client(fw.clerk).get("/api/funds/applications").json()) == 1
     assert _client(fw.users["enterprise_clerk"]).get("/api/funds/applications").json() == []
+
+
+def test_the_workflow_steps_through_the_api(fw):
+    # given a clerk and a reviewer
+    clerk, reviewer = _client(fw.clerk), _client(fw.reviewer)
+    person = trainees(fw, 1)[0]
+    # when the clerk creates an application, adds a line, ticks the materials and submits
+    created = _post(
+        clerk,
+        "/api/funds/applications",
+        {
+            "applicant_kind": "institution",
+            "applicant_id": fw.institution_a.pk,
+            "policy": "lanzhou-xinqu-2025",
+            "benefit": "training_subsidy",
+            "claim_date": "2025-11-14",
+        },
+        None,
+    )
+    assert created.status_code == 201
+    app_id = created.json()["id"]
+    line = _post(
+        clerk,
+        f"/api/funds/applications/{app_id}/lines",
+        {"person_id": person.pk, "facts": WELDER_FACTS},
+        None,
+    )
+    # then the line carries 1500 元 (附件3 A类 培训合格证) with its trace
+    assert line.status_code == 201 and line.json()["amount"] == "1500.00"
+    assert line.json()["trace"][0]["citation"] == "新民社发〔2025〕13号 附件3 A类 培训合格证"
+    from .factories import all_materials
+
+    _post(clerk, f"/api/funds/applications/{app_id}/checklist", {"items": all_materials()}, None)
+    submitted_ = _post(clerk, f"/api/funds/applications/{app_id}/submit", {}, None)
+    assert submitted_.json()["status"] == "submitted"
+    # and the reviewer approves, completes the review and publishes the notice
+    assert (
+        _post(reviewer, f"/api/funds/lines/{line.json()['id']}/review", {"approve": True}, "r1").status_code
+        == 200
+    )
+    assert (
+        _post(
+            reviewer, f"/api/funds/applications/{app_id}/review-complete", {"note": "齐全"}, None
+        ).status_code
+        == 200
+    )
+    notice = _post(
+        reviewer,
+        "/api/funds/notices",
+        {"application_ids": [app_id], "title": "公示", "issuing_unit": "人社局"},
+        None,
+    )
+    assert notice.status_code == 201
+    notice_id = notice.json()["id"]
+    # an objection is dismissed through the API; closing before the window ends is refused
+    from .. import services
+    from ..models import ApplicationLine, PublicNotice
+
+    objection = services.objection_file(
+        actor=None,
+        notice=PublicNotice.objects.get(pk=notice_id),
+        line=ApplicationLine.objects.get(pk=line.json()["id"]),
+        objector_name="甲",
+        content="疑问",
+    )
+    resolved = _post(
+        reviewer,
+        f"/api/funds/objections/{objection.pk}/resolve",
+        {"upheld": False, "resolution": "考勤齐全"},
+        None,
+    )
+    assert resolved.json() == {"status": "dismissed"}
+    early = _post(reviewer, f"/api/funds/notices/{notice_id}/close", {}, None)
+    assert early.status_code == 400 and "期满后" in early.json()["message"]

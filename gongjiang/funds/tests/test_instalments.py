@@ -149,3 +149,34 @@ def test_a_two_year_award_is_two_instalments_a_year_apart(db):
     # then 100000 + 100000, in November 2025 and November 2026
     rows = Instalment.objects.filter(schedule__line=line).order_by("seq").values_list("due_month", "amount")
     assert list(rows) == [("2025-11", Decimal("100000.00")), ("2026-11", Decimal("100000.00"))]
+
+
+def test_a_payment_failing_after_the_stop_is_not_reissued(shangyu):
+    # given November's 300 元 (虞人社〔2023〕19号 三、（四）21) at the bank when the person leaves the job
+    line = _post_allowance(shangyu)
+    jurisdiction, admin, reviewer, _person = shangyu
+    finance = user_create(
+        actor=admin,
+        username="sy-finance",
+        password=PASSWORD,
+        role=Role.FINANCE_OFFICER,
+        jurisdictions=[jurisdiction],
+    )
+    november = Instalment.objects.get(schedule__line=line, seq=1)
+    batch = services.batch_create(
+        actor=admin, fund_source=line.application.fund_source, year=2025, instalments=[november]
+    )
+    services.batch_approve(actor=finance, batch=batch)
+    services.batch_export(actor=admin, batch=batch)
+    services.schedule_stop(actor=reviewer, schedule=line.schedule, reason="本人已离职")
+    # when the bank reports the payment failed
+    from .factories import bank_result
+
+    number = batch.items.get().detail_number
+    services.batch_result_import(
+        actor=admin, batch=batch, filename="r.csv", data=bank_result([(number, "失败", "账户冻结", "")])
+    )
+    # then November is cancelled, not due again: nothing left to pay on the stopped schedule
+    november.refresh_from_db()
+    assert november.status == InstalmentStatus.CANCELLED
+    assert not Instalment.objects.filter(schedule__line=line, status=InstalmentStatus.DUE).exists()

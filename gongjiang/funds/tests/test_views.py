@@ -3,6 +3,8 @@ their working-day clocks, and a batch driven through its page (approve, bank fil
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -93,3 +95,42 @@ def test_a_batch_through_its_page(fw):
     page = _client(fw.finance).get(reverse("funds:batch_detail", args=[batch.pk]))
     assert "账实相符" in page.content.decode()
     assert [i.status for i in batch.items.order_by("id")] == [ItemStatus.PAID, ItemStatus.FAILED]
+
+
+def test_the_workflow_through_the_pages(fw):
+    # given a closed class of institution A with one qualified trainee (焊工 A类, 培训合格证)
+    from .factories import closed_class
+
+    training_class = closed_class(fw)
+
+    clerk, reviewer = _client(fw.clerk), _client(fw.reviewer)
+    # when the clerk generates the application from the closed class
+    response = clerk.post(reverse("funds:apply_for_class"), {"class": training_class.pk})
+    assert response.status_code == 302
+    from ..models import Application
+
+    application = Application.objects.get(training_class=training_class)
+    # and ticks every 4.1 material and submits
+    act = lambda user, action, data=None: user.post(  # noqa: E731
+        reverse("funds:application_action", args=[application.pk, action]), data or {}
+    )
+    from .factories import all_materials
+
+    act(clerk, "checklist", {"items": list(all_materials())})
+    act(clerk, "submit")
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    # then the reviewer sees the engine's trace on the page and approves the line
+    page = reviewer.get(reverse("funds:application_detail", args=[application.pk])).content.decode()
+    assert "新民社发〔2025〕13号 附件3" in page
+    line = application.lines.get()
+    # a rural trainee of a 15-day 焊工 class: 1500 (附件3 A类 培训合格证) + 30 × 15 days (附件3 备注1
+    # 农村学员生活费补助每人每天30元) = 1950 元
+    assert line.engine_amount == Decimal("1950.00")
+    reviewer.post(reverse("funds:line_review", args=[line.pk]), {"decision": "approve"})
+    act(reviewer, "review_complete", {"note": "材料齐全"})
+    act(reviewer, "publish", {"title": "培训补贴公示", "issuing_unit": "兰州新区人社局"})
+    application.refresh_from_db()
+    assert application.status == "in_notice"
+    notice = application.lines.get().notice
+    assert reviewer.get(reverse("funds:notice_detail", args=[notice.pk])).status_code == 200

@@ -122,20 +122,36 @@ def test_reviewer_amount_only_inside_the_bounds_with_a_reason(fw):
 
 
 def test_reviewer_amount_inside_a_range(fw):
-    # given a line whose engine result is a range (bounds from the pack's parameter)
-    application = submitted(fw, trainees(fw, 1))
-    line = application.lines.get()
-    line.bound_min, line.bound_max = Decimal("500.00"), Decimal("1500.00")  # as a range parameter gives
-    line.save(update_fields=["bound_min", "bound_max"])
-    # when the reviewer sets 1600 (outside) and then 800 (inside) with a reason
+    # given an evaluation subsidy line: 每人不超过300元 (新民社发〔2025〕13号 四(三)), so the engine
+    # quotes its upper bound 300 with bounds 0–300
+    person = trainees(fw, 1)[0]
+    application = services.application_create(
+        actor=fw.clerk,
+        applicant_kind="institution",
+        applicant=fw.institution_a,
+        policy="lanzhou-xinqu-2025",
+        benefit="evaluation_subsidy",
+        claim_date=CLAIM_DATE,
+    )
+    line = services.application_line_add(actor=fw.clerk, application=application, person=person, facts={})
+    assert (line.engine_amount, line.bound_min, line.bound_max) == (
+        Decimal("300.00"),
+        Decimal("0.00"),
+        Decimal("300.00"),
+    )
+    services.application_checklist_set(
+        actor=fw.clerk, application=application, items=all_materials("evaluation_subsidy")
+    )
+    services.application_submit(actor=fw.clerk, application=application)
+    # when the reviewer sets 350 (outside) and then 200 (inside) with a reason
     with pytest.raises(DomainError, match="之间"):
-        services.line_review(actor=fw.reviewer, line=line, approve=True, amount="1600", reason="核减")
+        services.line_review(actor=fw.reviewer, line=line, approve=True, amount="350", reason="核增")
     line = services.line_review(
-        actor=fw.reviewer, line=line, approve=True, amount="800", reason="部分课时不合格"
+        actor=fw.reviewer, line=line, approve=True, amount="200", reason="按评价成本核定"
     )
     # then the amount, the reason and the instalment follow
-    assert (line.amount, line.amount_reason) == (Decimal("800.00"), "部分课时不合格")
-    assert Instalment.objects.get(schedule__line=line).amount == Decimal("800.00")
+    assert (line.amount, line.amount_reason) == (Decimal("200.00"), "按评价成本核定")
+    assert Instalment.objects.get(schedule__line=line).amount == Decimal("200.00")
 
 
 def test_objection_upheld_withdraws_the_line_and_dismissed_lets_it_continue(fw):
@@ -315,3 +331,30 @@ def test_review_clock_starts_at_submission(fw):
     assert application.status == ApplicationStatus.SUBMITTED
     queue = selectors.review_queue(fw.reviewer, dt.date(2025, 12, 8))
     assert queue[0].clock.overdue and queue[0].clock.left == -1
+
+
+def test_a_recovery_posts_a_balanced_entry_and_happens_once(fw):
+    # given a 1500 元 payment made (附件3 A类 培训合格证)
+    noticed(fw, trainees(fw, 1))
+    batch = services.batch_create(actor=fw.finance, fund_source=fw.fund, year=YEAR)
+    services.batch_approve(actor=fw.finance2, batch=batch)
+    services.batch_export(actor=fw.finance, batch=batch)
+    item = batch.items.get()
+    services.batch_result_import(
+        actor=fw.finance,
+        batch=batch,
+        filename="r.csv",
+        data=bank_result([(item.detail_number, "成功", "", "B1")]),
+    )
+    # when the money is recovered (追回) because the person was found ineligible
+    services.item_recover(actor=fw.finance, item=item, reason="冒名参训，已追回")
+    # then the fund is back where it started: expense 1500 − 1500 = 0, bank −1500 + 1500 = 0
+    assert ledger.balances(fw.fund, YEAR) == {
+        LedgerAccount.EXPENSE: Decimal("0.00"),
+        LedgerAccount.PAYABLE: Decimal("0.00"),
+        LedgerAccount.BANK: Decimal("0.00"),
+    }
+    assert ledger.unbalanced_postings() == []
+    # and a second recovery of the same item is refused
+    with pytest.raises(DomainError, match="已追回"):
+        services.item_recover(actor=fw.finance, item=item, reason="再次")

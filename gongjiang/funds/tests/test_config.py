@@ -1,0 +1,70 @@
+"""Configuration as data: fund sources and which fund pays which benefit, payment keys, the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from gongjiang.core.errors import DomainError
+
+from .. import config
+from ..demo import load_demo_funds
+from ..integrity import CHECKS, ledger_balances
+from ..models import BenefitFunding, FundBudget
+
+
+def test_funds_load_command_and_misuse(db, jurisdiction):
+    # when the command loads 兰州新区's configuration
+    call_command("funds_load", jurisdiction="lanzhou-xinqu")
+    # then the training subsidy is paid by 兰州市职业技能提升行动专账资金
+    mapping = BenefitFunding.objects.get(policy="lanzhou-xinqu-2025", benefit="training_subsidy")
+    assert mapping.fund_source.name == "兰州市职业技能提升行动专账资金"
+    # and an unknown jurisdiction exits with code 2
+    with pytest.raises(CommandError) as caught:
+        call_command("funds_load", jurisdiction="nowhere")
+    assert caught.value.returncode == 2
+
+
+def test_the_demo_gives_each_fund_a_budget(world):
+    # when the demo loads 兰州新区's funds for 2025
+    budgets = load_demo_funds(world.jurisdiction, admin=world.root, year=2025)
+    # then the four funds of data/lanzhou-xinqu.yaml each have the demo budget
+    assert sorted(b.fund_source.name for b in budgets) == sorted(
+        ["就业补助资金", "兰州市职业技能提升行动专账资金", "新区人才补贴", "失业保险基金"]
+    )
+    assert set(FundBudget.objects.values_list("amount", flat=True)) == {Decimal("2000000.00")}
+
+
+def test_payment_keys_come_from_the_benefits_data():
+    # given a training subsidy line of person 7 for 焊工 培训合格证 claimed in November 2025
+    facts = {"occupation": "焊工", "level": "cert"}
+    # then its keys are "the same occupation and level" and "once a year" (附件3 备注5)
+    keys = config.payment_keys(
+        "training_subsidy", person_id=7, facts=facts, claim_date=dt.date(2025, 11, 14), due="2025-11", seq=1
+    )
+    assert keys == ["skill_training|person=7|occupation=焊工|level=cert", "skill_training|person=7|year=2025"]
+    # and a benefit without configuration, or a key whose fact is missing, is refused
+    with pytest.raises(DomainError, match="尚未配置"):
+        config.payment_keys("unknown", person_id=7, facts={}, claim_date=dt.date(2025, 1, 1), due="", seq=1)
+    with pytest.raises(DomainError, match="需要事实 level"):
+        config.payment_keys(
+            "training_subsidy",
+            person_id=7,
+            facts={"occupation": "焊工"},
+            claim_date=dt.date(2025, 1, 1),
+            due="",
+            seq=1,
+        )
+
+
+def test_the_ledger_check_is_plugged_into_verify(db):
+    # then `gongjiang verify` and the restore drill find it, and an empty ledger is balanced
+    from gongjiang.core.integrity import discovered_checks
+
+    assert ledger_balances in CHECKS
+    assert ledger_balances in discovered_checks()
+    assert ledger_balances().ok
