@@ -708,9 +708,11 @@ def _fall_due(today: dt.date, line_ids: list[int] | None = None) -> int:
 
 @transaction.atomic
 def instalments_fall_due(*, actor: Any, jurisdiction: Any, today: dt.date | None = None) -> int:
-    """Monthly: scheduled instalments of payable lines whose month has come become due for a batch."""
-    require(actor, "funds.pay")
-    require_jurisdiction(actor, jurisdiction.pk)
+    """Monthly: scheduled instalments of payable lines whose month has come become due for a batch.
+    `actor=None` is the scheduled run (`funds_daily` → `instalments_fall_due_task`); still audited."""
+    if actor is not None:
+        require(actor, "funds.pay")
+        require_jurisdiction(actor, jurisdiction.pk)
     today = today or timezone.localdate()
     month = f"{today:%Y-%m}"
     ids = list(

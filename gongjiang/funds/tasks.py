@@ -32,3 +32,18 @@ def overdue_digest_task(day: str | None = None) -> dict[str, object]:
         }
         logger.warning("funds overdue digest %s %s: %s items", today, jurisdiction.code, found.total)
     return digest
+
+
+@task()
+def instalments_fall_due_task(day: str | None = None) -> dict[str, int]:
+    """Daily: instalments whose month has come (monthly allowances, yearly awards) fall due for the
+    next batch, in every jurisdiction."""
+    from gongjiang.core.models import Jurisdiction
+
+    from .services import instalments_fall_due
+
+    today = dt.date.fromisoformat(day) if day else timezone.localdate()
+    return {
+        j.code: instalments_fall_due(actor=None, jurisdiction=j, today=today)
+        for j in Jurisdiction.objects.order_by("id")
+    }

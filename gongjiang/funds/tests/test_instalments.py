@@ -180,3 +180,22 @@ def test_a_payment_failing_after_the_stop_is_not_reissued(shangyu):
     november.refresh_from_db()
     assert november.status == InstalmentStatus.CANCELLED
     assert not Instalment.objects.filter(schedule__line=line, status=InstalmentStatus.DUE).exists()
+
+
+def test_the_daily_command_lets_december_fall_due(shangyu):
+    # given a 3-month allowance approved in November 2025 (November due at the close of the notice)
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    line = _post_allowance(shangyu)
+    # when the daily command runs on 1 December 2025 (tasks run inline in tests)
+    call_command("funds_daily", date="2025-12-01")
+    # then December is due too, January not yet
+    statuses = list(
+        Instalment.objects.filter(schedule__line=line).order_by("seq").values_list("status", flat=True)
+    )
+    assert statuses == [InstalmentStatus.DUE, InstalmentStatus.DUE, InstalmentStatus.SCHEDULED]
+    # and a malformed date exits with code 2
+    with pytest.raises(CommandError) as caught:
+        call_command("funds_daily", date="2025-13-01")
+    assert caught.value.returncode == 2

@@ -358,3 +358,37 @@ def test_a_recovery_posts_a_balanced_entry_and_happens_once(fw):
     # and a second recovery of the same item is refused
     with pytest.raises(DomainError, match="已追回"):
         services.item_recover(actor=fw.finance, item=item, reason="再次")
+
+
+def test_an_enterprise_applies_for_its_apprentices(fw):
+    # given the enterprise clerk of enterprise A and its employee
+    clerk = fw.users["enterprise_clerk"]
+    # when it applies for the apprenticeship subsidy of an intermediate-level 焊工 apprentice
+    application = services.application_create(
+        actor=clerk,
+        applicant_kind="enterprise",
+        applicant=fw.enterprise_a,
+        policy="lanzhou-xinqu-2025",
+        benefit="apprentice_subsidy",
+        claim_date=CLAIM_DATE,
+    )
+    line = services.application_line_add(
+        actor=clerk,
+        application=application,
+        person=fw.employee_a,
+        facts={"level": "intermediate", "occupation": "焊工", "shortage": False},
+    )
+    # then 附件3 备注4: 中级工每人每年的补贴标准为 6000 元, paid by 失业保险基金 (configuration)
+    assert line.engine_amount == Decimal("6000.00")
+    assert application.fund_source.name == "失业保险基金"
+    assert application.on_behalf is False
+    # and it cannot apply for enterprise B
+    with pytest.raises(PermissionDenied):
+        services.application_create(
+            actor=clerk,
+            applicant_kind="enterprise",
+            applicant=fw.enterprise_b,
+            policy="lanzhou-xinqu-2025",
+            benefit="apprentice_subsidy",
+            claim_date=CLAIM_DATE,
+        )
