@@ -296,6 +296,50 @@ def reconciliation(batch: PaymentBatch) -> Reconciliation:
 
 
 @dataclass
+class FundReconciliation:
+    fund_source: FundSource
+    year: int
+    bank_paid: Decimal  # items the bank reported paid, less recoveries
+    ledger_paid: Decimal  # −balance(银行存款)
+    batches: int
+    unbalanced_batches: list[str]
+    balanced: bool
+
+
+def fund_reconciliation(user: Any, year: int) -> list[FundReconciliation]:
+    """Per fund: the bank's results, the batches and the ledger agree (every batch reconciles, and
+    what the bank paid equals what the ledger shows paid)."""
+    require(user, "funds.report")
+    result = []
+    for fund in FundSource.objects.filter(jurisdiction_id__in=jurisdiction_ids(user)).order_by("id"):
+        batches = list(PaymentBatch.objects.filter(fund_source=fund, year=year).order_by("id"))
+        paid_items = BatchItem.objects.filter(batch__in=batches, status=ItemStatus.PAID).aggregate(
+            t=Sum("amount")
+        )["t"] or Decimal(0)
+        recovered = LedgerEntry.objects.filter(
+            fund_source=fund,
+            posting__year=year,
+            posting__kind=PostingKind.RECOVERY,
+            account=LedgerAccount.BANK,
+        ).aggregate(t=Sum("amount"))["t"] or Decimal(0)
+        bank_paid = paid_items - recovered
+        ledger_paid = -ledger.balances(fund, year)[LedgerAccount.BANK]
+        unbalanced = [b.number for b in batches if not reconciliation(b).balanced]
+        result.append(
+            FundReconciliation(
+                fund,
+                year,
+                bank_paid,
+                ledger_paid,
+                len(batches),
+                unbalanced,
+                not unbalanced and bank_paid == ledger_paid,
+            )
+        )
+    return result
+
+
+@dataclass
 class Overdue:
     reviews: list[Application]
     notices: list[PublicNotice]

@@ -200,7 +200,10 @@ def _period(request: HttpRequest) -> tuple[int, int | None]:
 def report_view(request: HttpRequest) -> HttpResponse:
     year, month = _period(request)
     rows = selectors.fund_report(request.user, year, month)
-    return render(request, "funds/report.html", {"rows": rows, "year": year, "month": month})
+    checks = selectors.fund_reconciliation(request.user, year)
+    return render(
+        request, "funds/report.html", {"rows": rows, "checks": checks, "year": year, "month": month}
+    )
 
 
 @require_GET

@@ -292,6 +292,14 @@ def test_bank_file_result_failure_reissued_and_paid_once_with_a_balanced_ledger(
     assert all(line.status == LineStatus.PAID for line in application.lines.all())
     assert selectors.reconciliation(batch).balanced
     assert selectors.reconciliation(again).balanced
+    # and the fund's reconciliation ties bank results, both batches and the ledger: 4500 = 4500
+    fund_check = next(c for c in selectors.fund_reconciliation(fw.finance, YEAR) if c.fund_source == fw.fund)
+    assert (fund_check.bank_paid, fund_check.ledger_paid, fund_check.batches) == (
+        Decimal("4500.00"),
+        Decimal("4500.00"),
+        2,
+    )
+    assert fund_check.balanced
     assert batch.items.filter(status=ItemStatus.PAID).count() == 2
 
 
@@ -355,6 +363,8 @@ def test_a_recovery_posts_a_balanced_entry_and_happens_once(fw):
         LedgerAccount.BANK: Decimal("0.00"),
     }
     assert ledger.unbalanced_postings() == []
+    check = next(c for c in selectors.fund_reconciliation(fw.finance, YEAR) if c.fund_source == fw.fund)
+    assert (check.bank_paid, check.ledger_paid, check.balanced) == (Decimal("0.00"), Decimal("0.00"), True)
     # and a second recovery of the same item is refused
     with pytest.raises(DomainError, match="已追回"):
         services.item_recover(actor=fw.finance, item=item, reason="再次")
