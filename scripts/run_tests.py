@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 # No stage may take CI's whole budget: one that runs this long is stopped and reported as failed.
-STAGE_TIMEOUT = int(os.environ.get("GONGJIANG_STAGE_TIMEOUT", "1800"))
+STAGE_TIMEOUT = int(os.environ.get("GONGJIANG_STAGE_TIMEOUT", "2400"))
 PG_URL = os.environ.get("DATABASE_URL_PG", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 PROD_ENV = {
