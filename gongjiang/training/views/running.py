@@ -90,8 +90,8 @@ def class_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, exc.message)
             else:
                 messages.success(request, f"已为 {enrolment.person.name} 补签")
-                day = timezone.localtime(form.cleaned_data["occurred_at"]).date()
-                return redirect(f"{request.path}?day={day}")
+                checked_on = timezone.localtime(form.cleaned_data["occurred_at"]).date()
+                return redirect(f"{request.path}?day={checked_on}")
     days = attendance_days(training_class)
     day = _pick_day(request, days)
     sessions, rows = daily_sheet(training_class, day) if day else ([], [])
