@@ -7,9 +7,11 @@ and institution clerks (password only). Each simulated user logs in once as a re
 - `GET /registry/people/`       a list page (25 rows of a few hundred people, masked)
 - `POST /login/ (clerk)`        a password log-in (the expensive part: PBKDF2 hashing)
 
-Extension points (issue 5 and later): device attendance posts and reviewers' queues. They run
-only when `GONGJIANG_LOAD_ATTENDANCE=1` and the spec has `/api/attendance`; until then they are
-absent from the mix and load.py says so.
+With `GONGJIANG_LOAD_ATTENDANCE=1` (load.py then seeds a running class and a face terminal), a
+`Device` user posts check-ins to `POST /api/attendance` with the terminal's key: each a new
+(person, second) on the class's first day, so each writes a row and runs the anomaly detection;
+every tenth one is a replay of the one before (200, same record). Reviewers' queues: still an
+extension point.
 
 Requests go straight to gunicorn as the TLS proxy would forward them (X-Forwarded-Proto: https);
 production cookies are Secure, so the cookie policy here sends them over loopback HTTP.
@@ -123,3 +125,50 @@ class Staff(HttpUser):
                 response.failure(f"clerk log-in {response.status_code}")
         self.client.cookies.clear()
         self.client.cookies.update(session_cookies)
+
+
+DEVICE = USERS.get("device")
+if DEVICE:
+    _moments = itertools.count()
+
+    class Device(HttpUser):
+        """A face terminal (issue 5): key in X-Device-Key, no session, no CSRF token."""
+
+        wait_time = between(0.05, 0.2)
+
+        def on_start(self) -> None:
+            self.client.headers.update({"X-Forwarded-Proto": "https", "X-Device-Key": DEVICE["key"]})
+            self.last: dict | None = None
+
+        def _body(self) -> dict:
+            n = next(_moments)
+            people = DEVICE["id_numbers"]
+            second = n // len(people)  # every trainee once per second of the day, from 00:00:00
+            clock = f"{second // 3600 % 24:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+            return {
+                "serial": DEVICE["serial"],
+                "id_number": people[n % len(people)],
+                "class_code": DEVICE["class_code"],
+                "occurred_at": f"{DEVICE['day']}T{clock}+08:00",
+                "method": "face",
+                "match_score": "93.00",
+            }
+
+        @task(9)
+        def check_in(self) -> None:
+            self.last = self._body()
+            with self.client.post(
+                "/api/attendance", json=self.last, name="POST /api/attendance", catch_response=True
+            ) as response:
+                if response.status_code != 201:
+                    response.failure(f"check-in {response.status_code}")
+
+        @task(1)
+        def replay(self) -> None:
+            if self.last is None:
+                return
+            with self.client.post(
+                "/api/attendance", json=self.last, name="POST /api/attendance (replay)", catch_response=True
+            ) as response:
+                if response.status_code != 200:
+                    response.failure(f"replay {response.status_code}")
