@@ -35,6 +35,7 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -209,7 +210,12 @@ def attendance_record_device(
         method=method,
         match_score=match_score,
     )
-    validated(record)
+    # Constraints are left to the database: a concurrent identical check-in must surface as the
+    # IntegrityError below (→ the first record), not as a validation error.
+    try:
+        record.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        raise DomainError("invalid", "；".join(exc.messages)) from exc
     try:
         with transaction.atomic():
             record.save()
