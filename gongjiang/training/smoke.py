@@ -110,7 +110,7 @@ def running_class_for_checks(
     id_numbers = [
         resident_id_with_check_digit(f"6201{n // 999 + 50:02d}19950315{n % 999:03d}") for n in range(trainees)
     ]
-    header = "姓名,身份证号,手机号,户籍类型,人员类别,城乡低保,工作单位统一社会信用代码,劳动合同签订日期,劳动合同期限(月)"
+    columns = "姓名,身份证号,手机号,户籍类型,人员类别,城乡低保,工作单位统一社会信用代码,劳动合同签订日期,劳动合同期限(月)"
     rows = [
         f"检查学员{n:04d},{number},137{n:08d},农村,农村转移就业劳动者,否,,,"
         for n, number in enumerate(id_numbers)
@@ -119,7 +119,7 @@ def running_class_for_checks(
         actor=actor,
         training_class=training_class,
         filename="花名册.csv",
-        data="\n".join([header, *rows]).encode(),
+        data="\n".join([columns, *rows]).encode(),
     )
     filing.class_submit(actor=actor, training_class=training_class, today=start - dt.timedelta(days=3))
     filing.class_approve(actor=actor, training_class=training_class, note="检查用")
