@@ -169,7 +169,10 @@ def step_attendance(stack: ProdStack, spec: dict) -> None:
     status, _h, text = device.post("/api/attendance", json_body=body, headers=key)
     check(status == 200 and json.loads(text)["id"] == first["id"], f"replay: {status} {text[:300]}")
     status, _h, text = device.post("/api/attendance", json_body=body, headers={"X-Device-Key": "wrong" * 9})
-    check(status == 401 and "设备密钥" in text, f"wrong key must be 401: {status} {text[:200]}")
+    check(
+        status == 401 and "设备密钥" in json.loads(text).get("message", ""),
+        f"wrong key must be 401: {status} {text[:200]}",
+    )
     rows = stack.psql(ROW_QUERY.format(code=seed["class_code"]), url=stack.db_url).strip().splitlines()
     check(len(rows) == 1, f"expected one stored check-in, found {rows}")
     check(rows[0].split("|")[:3] == [str(first["id"]), "face", "93.50"], f"stored row: {rows[0]}")
