@@ -25,6 +25,7 @@ from gongjiang.registry.models import Institution
 from .api import router
 from .models import AttendanceDevice, AttendanceRecord
 from .selectors import (
+    MIN_SPOT_CHECKS,
     anomaly_get,
     anomaly_queue,
     class_get,
@@ -196,6 +197,14 @@ def _anomaly_out(flag: Any) -> dict[str, Any]:
     }
 
 
+def _spot_check_out(check: Any) -> dict[str, Any]:
+    fields = ("id", "checked_on", "mode", "present_count", "findings", "outcome")
+    return {
+        **{name: getattr(check, name) for name in fields},
+        "reviewer": check.reviewer.display_name or check.reviewer.username,
+    }
+
+
 def _readable(request: HttpRequest) -> Any:
     if not has_capability(request.user, "training.read"):
         raise PermissionDenied()
@@ -249,21 +258,8 @@ def get_attended_hours(request: HttpRequest, class_id: int) -> Any:
 
 @router.get("/training/classes/{class_id}/spot-checks", response=SpotChecksOut)
 def get_spot_checks(request: HttpRequest, class_id: int) -> Any:
-    from .selectors import MIN_SPOT_CHECKS
-
     training_class = class_get(_readable(request), class_id)
-    items = [
-        {
-            "id": c.pk,
-            "checked_on": c.checked_on,
-            "mode": c.mode,
-            "present_count": c.present_count,
-            "findings": c.findings,
-            "outcome": c.outcome,
-            "reviewer": c.reviewer.display_name or c.reviewer.username,
-        }
-        for c in spot_check_list(training_class)
-    ]
+    items = [_spot_check_out(c) for c in spot_check_list(training_class)]
     return {
         "count": len(items),
         "minimum": MIN_SPOT_CHECKS,
@@ -276,16 +272,7 @@ def get_spot_checks(request: HttpRequest, class_id: int) -> Any:
 def post_spot_check(request: HttpRequest, class_id: int, payload: SpotCheckIn) -> Any:
     training_class = class_get(_readable(request), class_id)
     check = spot_checks.spot_check_record(actor=request.user, training_class=training_class, **payload.dict())
-    return Status(
-        201,
-        {
-            **{
-                name: getattr(check, name)
-                for name in ("id", "checked_on", "mode", "present_count", "findings", "outcome")
-            },
-            "reviewer": request.user.username,
-        },
-    )
+    return Status(201, _spot_check_out(check))
 
 
 @router.post("/training/classes/{class_id}/anomaly-scan", response=ScanOut)
