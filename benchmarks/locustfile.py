@@ -9,9 +9,10 @@ and institution clerks (password only). Each simulated user logs in once as a re
 
 With `GONGJIANG_LOAD_ATTENDANCE=1` (load.py then seeds a running class and a face terminal), a
 `Device` user posts check-ins to `POST /api/attendance` with the terminal's key: each a new
-(person, second) on the class's first day, so each writes a row and runs the anomaly detection;
-every tenth one is a replay of the one before (200, same record). Reviewers' queues: still an
-extension point.
+(person, second) inside a session window of the class's first day, so each writes a row and runs
+the anomaly detection;
+every tenth one is a replay of the one before (200, same record); and reviewers also read the
+anomaly queue and the filing review queue.
 
 Requests go straight to gunicorn as the TLS proxy would forward them (X-Forwarded-Proto: https);
 production cookies are Secure, so the cookie policy here sends them over loopback HTTP.
@@ -31,6 +32,7 @@ from locust import HttpUser, between, task
 USERS = json.loads(os.environ["GONGJIANG_LOAD_USERS"])
 REVIEWERS = itertools.cycle(USERS["reviewers"])
 CLERKS = itertools.cycle(USERS["clerks"])
+DEVICE = USERS.get("device")
 QUOTE = {
     "policy": "lanzhou-xinqu-2025",
     "date": "2025-06-01",
@@ -107,6 +109,20 @@ class Staff(HttpUser):
                 response.failure(f"list {response.status_code}")
 
     @task(1)
+    def reviewer_queues(self) -> None:
+        """With the device users on: the reviewer's anomaly queue (fed by their check-ins) and the
+        filing review queue."""
+        if not DEVICE:
+            return
+        for path, name in (
+            ("/training/anomalies/", "GET /training/anomalies/"),
+            ("/training/review/", "GET /training/review/"),
+        ):
+            with self.client.get(path, name=name, catch_response=True) as response:
+                if response.status_code != 200:
+                    response.failure(f"queue {response.status_code}")
+
+    @task(1)
     def clerk_log_in(self) -> None:
         """A separate browser: a clerk's password log-in and the first page."""
         clerk = next(CLERKS)
@@ -127,7 +143,6 @@ class Staff(HttpUser):
         self.client.cookies.update(session_cookies)
 
 
-DEVICE = USERS.get("device")
 if DEVICE:
     _moments = itertools.count()
 
@@ -143,8 +158,11 @@ if DEVICE:
         def _body(self) -> dict:
             n = next(_moments)
             people = DEVICE["id_numbers"]
-            second = n // len(people)  # every trainee once per second of the day, from 00:00:00
-            clock = f"{second // 3600 % 24:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+            # Every trainee once per second inside the day's two check-in windows (07:30–11:00 and
+            # 12:30–16:00, 12,600 s each), so the check-ins count for sessions as real ones do.
+            second = n // len(people) % 25200
+            second += 7 * 3600 + 1800 if second < 12600 else 12 * 3600 + 1800 - 12600
+            clock = f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
             return {
                 "serial": DEVICE["serial"],
                 "id_number": people[n % len(people)],
