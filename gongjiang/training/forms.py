@@ -10,7 +10,16 @@ from gongjiang.catalog.models import Occupation, StartupCourse
 from gongjiang.core.permissions import jurisdiction_ids
 from gongjiang.registry.models import Enterprise, Institution
 
-from .choices import ClassLevel, EvidenceKind, ProjectBase, TrainingType
+from .choices import (
+    AnomalyStatus,
+    AttendanceMethod,
+    ClassLevel,
+    EvidenceKind,
+    ProjectBase,
+    SpotCheckMode,
+    SpotCheckOutcome,
+    TrainingType,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -97,3 +106,55 @@ class ReviewForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="原因", max_length=200)
+
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ManualCheckInForm(forms.Form):
+    enrolment = forms.TypedChoiceField(label="学员", coerce=int)
+    occurred_at = forms.DateTimeField(
+        label="签到时间", widget=DATETIME_INPUT, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    reason = forms.CharField(label="补签原因", max_length=200, help_text="如：考勤机故障、指纹无法识别")
+
+    def __init__(self, *args: Any, enrolments: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedChoiceField, self.fields["enrolment"])
+        field.choices = [(e.pk, f"{e.person.name}（{e.person.id_number_masked}）") for e in enrolments]
+
+
+class SpotCheckForm(forms.Form):
+    checked_on = forms.DateField(label="抽查日期", widget=DATE_INPUT)
+    mode = forms.ChoiceField(label="方式", choices=SpotCheckMode.choices)
+    present_count = forms.IntegerField(label="在场人数", min_value=0)
+    findings = forms.CharField(label="检查情况", widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(label="结论", choices=SpotCheckOutcome.choices)
+    file = forms.FileField(label="抽查记录（可选，.pdf/.jpg/.png）", required=False)
+
+
+class ResolveForm(forms.Form):
+    status = forms.ChoiceField(
+        label="核查结论",
+        choices=[(AnomalyStatus.EXPLAINED, "已核实无误"), (AnomalyStatus.CONFIRMED, "确认违规")],
+    )
+    note = forms.CharField(label="核查说明", max_length=300)
+
+
+class DeviceForm(forms.Form):
+    institution = forms.ModelChoiceField(label="培训机构", queryset=Institution.objects.none())
+    serial = forms.CharField(label="设备编号", max_length=64)
+    name = forms.CharField(label="设备名称", max_length=80, help_text="如：实训楼 3 层人脸考勤机")
+    method = forms.ChoiceField(
+        label="识别方式",
+        choices=[(AttendanceMethod.FACE, "人脸识别"), (AttendanceMethod.FINGERPRINT, "指纹")],
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        institutions = Institution.objects.filter(
+            jurisdiction_id__in=jurisdiction_ids(user), is_deleted=False
+        )
+        if getattr(user, "institution_id", None):
+            institutions = institutions.filter(pk=user.institution_id)
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = institutions.order_by("name")

@@ -24,6 +24,8 @@ CLASS_TABS: list[ClassTab] = [
     ClassTab("roster", "花名册与预审", "training:class_roster"),
     ClassTab("timetable", "课程表", "training:class_timetable"),
     ClassTab("evidence", "材料与影像", "training:class_evidence"),
+    ClassTab("attendance", "考勤", "training:class_attendance"),
+    ClassTab("spot_checks", "抽查", "training:class_spot_checks"),
     ClassTab("timeline", "时间线", "training:class_timeline"),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import filing
+from .views import filing, running
 
 app_name = "training"
 
@@ -16,6 +16,13 @@ urlpatterns = [
     path("classes/<int:pk>/submit/", filing.class_submit_view, name="class_submit"),
     path("classes/<int:pk>/cancel/", filing.class_cancel_view, name="class_cancel"),
     path("classes/<int:pk>/review/", filing.class_review_view, name="class_review"),
+    path("classes/<int:pk>/attendance/", running.class_attendance_view, name="class_attendance"),
+    path("classes/<int:pk>/spot-checks/", running.class_spot_checks_view, name="class_spot_checks"),
+    path("classes/<int:pk>/anomaly-scan/", running.class_anomaly_scan_view, name="class_anomaly_scan"),
+    path("anomalies/", running.anomaly_queue_view, name="anomaly_queue"),
+    path("anomalies/<int:pk>/resolve/", running.anomaly_resolve_view, name="anomaly_resolve"),
+    path("devices/", running.device_list_view, name="device_list"),
+    path("devices/<int:pk>/deactivate/", running.device_deactivate_view, name="device_deactivate"),
     path("evidence/<int:pk>/", filing.evidence_download_view, name="evidence_download"),
     path("review/", filing.review_queue_view, name="review_queue"),
     path("templates/roster.xlsx", filing.roster_template_view, name="roster_template"),

@@ -88,8 +88,19 @@ PAGES: dict[str, Route] = {
     "training:timetable_template": Route(TRAINING_READERS),
     **{
         f"training:{name}": Route(TRAINING_READERS, objects=CLASS_OBJECTS)
-        for name in ("class_detail", "class_roster", "class_timetable", "class_evidence", "class_timeline")
+        for name in (
+            "class_detail",
+            "class_roster",
+            "class_timetable",
+            "class_evidence",
+            "class_timeline",
+            "class_attendance",
+            "class_spot_checks",
+        )
     },
+    # Running the class (附件2 3.2): the anomaly queue for reviewers, devices for the institution side.
+    "training:anomaly_queue": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "training:device_list": Route(frozenset({Role.BUREAU_ADMIN, Role.INSTITUTION_CLERK})),
     "training:class_edit": Route(
         TRAINING_READERS,
         objects={
@@ -127,6 +138,9 @@ PAGE_EXEMPT = {
     "training:class_submit": "仅 POST，权限由 training 服务测试覆盖",
     "training:class_cancel": "仅 POST，权限由 training 服务测试覆盖",
     "training:class_review": "仅 POST，权限由 training 服务测试覆盖",
+    "training:class_anomaly_scan": "仅 POST（重新检测考勤异常），权限由 training 服务测试覆盖",
+    "training:anomaly_resolve": "仅 POST（核查考勤异常），由 training/tests/test_anomalies.py 覆盖",
+    "training:device_deactivate": "仅 POST（停用考勤设备），由 training/tests/test_attendance.py 覆盖",
 }
 
 API: dict[str, Route] = {
@@ -148,6 +162,10 @@ API: dict[str, Route] = {
     "GET /api/training/classes/{class_id}/checklist": PAGES["training:class_detail"],
     "GET /api/training/classes/{class_id}/roster": PAGES["training:class_detail"],
     "GET /api/training/review-queue": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "GET /api/training/classes/{class_id}/attended-hours": PAGES["training:class_detail"],
+    "GET /api/training/classes/{class_id}/spot-checks": PAGES["training:class_detail"],
+    "GET /api/training/anomalies": PAGES["training:anomaly_queue"],
+    "GET /api/training/devices": PAGES["training:device_list"],
     "GET /api/targets/tables": Route(TRAINING_READERS),
     "GET /api/targets/progress": Route(TRAINING_READERS),
     "GET /api/targets/goals": Route(TRAINING_READERS),

@@ -256,6 +256,66 @@ CASES.update(
 )
 
 
+def _running(w: Any) -> tuple[Any, Any]:
+    """A running (approved) class of June 2025 with one trainee, and the factories module."""
+    f = _training(w)
+    return f, f.running_class(w, trainees=1)
+
+
+def _device_check_in_case(w: Any) -> Any:
+    f, training_class = _running(w)
+    terminal, _key = f.device(w)
+    return f.check_in(training_class, terminal, training_class.id_numbers[0], f.at(f.RUN_START, "07:55"))
+
+
+def _manual_check_in(w: Any, clock: str = "08:05") -> Any:
+    from gongjiang.training.services.attendance import attendance_record_manual
+
+    f, training_class = _running(w)
+    return attendance_record_manual(
+        actor=w.clerk,
+        enrolment=training_class.enrolments.get(),
+        occurred_at=f.at(f.RUN_START, clock),
+        reason="考勤机故障",
+    )
+
+
+def _device_register_case(w: Any) -> Any:
+    _training(w)
+    return w.fn(
+        actor=w.clerk, institution=w.institution_a, serial="FACE-AUDIT", name="人脸考勤机", method="face"
+    )
+
+
+def _resolve_case(w: Any) -> Any:
+    record = _manual_check_in(w, "17:30")  # outside the timetable: flagged
+    flag = record.training_class.anomalies.get()
+    return w.fn(actor=w.reviewer, flag=flag, status="explained", note="当天加课已核实")
+
+
+CASES.update(
+    {
+        "training.device_register": _device_register_case,
+        "training.device_deactivate": lambda w: w.fn(
+            device=_training(w).device(w)[0], actor=w.clerk, reason="设备遗失"
+        ),
+        "training.attendance_record_device": _device_check_in_case,
+        "training.attendance_record_manual": lambda w: _manual_check_in(w),
+        "training.spot_check_record": lambda w: w.fn(
+            training_class=_running(w)[1],
+            actor=w.reviewer,
+            checked_on=dt.date(2025, 6, 3),
+            mode="online",
+            present_count=1,
+            findings="视频巡查正常",
+            outcome="compliant",
+        ),
+        "training.anomaly_scan": lambda w: w.fn(training_class=_running(w)[1], actor=w.reviewer),
+        "training.anomaly_resolve": _resolve_case,
+    }
+)
+
+
 def _targets_table_args(w: Any) -> dict[str, Any]:
     return {
         "actor": w.root,

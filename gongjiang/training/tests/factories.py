@@ -230,3 +230,72 @@ def existing_person_row(person: Any, id_number: str, **values: str) -> dict[str,
 def registered_person(w: Any, name: str, **kwargs: Any) -> tuple[Any, str]:
     id_number = kwargs.pop("id_number", None) or new_id_number(birth="19930808")
     return make_person(w.root, w.jurisdiction, name, id_number=id_number, **kwargs), id_number
+
+
+# --- Running the class (附件2 3.2) -------------------------------------------------------------
+
+# A class that ran in June 2025 (Monday 2 June to Monday 16 June), filed and approved before it
+# started, so check-ins on its days are in the past and never "in the future".
+RUN_START = dt.date(2025, 6, 2)
+
+
+def at(day: dt.date, clock: str) -> dt.datetime:
+    """An aware instant on `day` at local (Asia/Shanghai) time `clock` ("07:55" or "07:55:03")."""
+    parts = [int(p) for p in clock.split(":")]
+    return dt.datetime.combine(day, dt.time(*parts), tzinfo=timezone.get_default_timezone())
+
+
+def running_class(w: Any, *, trainees: int = 3, start: dt.date = RUN_START, **overrides: Any) -> Any:
+    """An approved (running) class with `trainees` new trainees; `id_numbers` lists their clear ID
+    numbers in roster order (what a device sends)."""
+    training_class = draft_class(w, start=start, **overrides)
+    timetable.timetable_import(
+        actor=w.clerk,
+        training_class=training_class,
+        filename="课程表.csv",
+        data=timetable_csv(training_class),
+    )
+    add_filing_evidence(w, training_class)
+    rows = [new_trainee_row() for _ in range(trainees)]
+    if rows:
+        roster.roster_import(
+            actor=w.clerk, training_class=training_class, filename="花名册.csv", data=roster_csv(rows)
+        )
+    filing.class_submit(actor=w.clerk, training_class=training_class, today=start - dt.timedelta(days=3))
+    approved = filing.class_approve(actor=w.reviewer, training_class=training_class, note="材料齐全")
+    approved.refresh_from_db()
+    approved.id_numbers = [row["身份证号"] for row in rows]
+    return approved
+
+
+def device(w: Any, *, institution: Any = None, method: str = "face", serial: str = "") -> tuple[Any, str]:
+    from ..services.attendance import device_register
+
+    return device_register(
+        actor=w.clerk if institution is None else w.root,
+        institution=institution or w.institution_a,
+        serial=serial or f"FACE-{next(_unique):04d}",
+        name="实训楼人脸考勤机",
+        method=method,
+    )
+
+
+def check_in(
+    training_class: Any, terminal: Any, id_number: str, when: dt.datetime, score: str = "92.50", **kw: Any
+) -> Any:
+    """A device check-in through the service (what `POST /api/attendance` calls)."""
+    from decimal import Decimal
+
+    from ..services.attendance import attendance_record_device
+
+    fields = {
+        "device": terminal,
+        "serial": terminal.serial,
+        "id_number": id_number,
+        "class_code": training_class.code,
+        "occurred_at": when,
+        "method": terminal.method,
+        "match_score": Decimal(score),
+    }
+    fields.update(kw)
+    return attendance_record_device(**fields)

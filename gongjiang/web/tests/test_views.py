@@ -223,6 +223,7 @@ def test_audit_list_is_newest_first_with_compact_json(client, world, auditor, bu
                 "职业目录",
                 "急需紧缺职业",
                 "培训班",
+                "考勤设备",
                 "任务进度",
                 "补贴试算",
             ],
