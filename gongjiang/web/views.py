@@ -33,6 +33,7 @@ CARD_DESCRIPTIONS: dict[str, str] = {
     "catalog:shortage_list": "急需紧缺职业(工种)指导目录",
     "training:class_list": "开班备案、花名册与补贴预审、过程管理、结班发证与跟踪服务",
     "training:review_queue": "待审核的开班备案，按法定工作日显示剩余期限",
+    "training:number_ranges": "培训合格证书号段（附件4）：剩余数量、添加与增加号段的申请",
     "policy:trial": "按政策包试算补贴金额、依据条款与不符合原因",
     "policy:simulate": "上传申领记录，按政策调整方案测算人数与资金变化",
     "web:audit_list": "全部变更的留痕记录，可按对象与操作筛选",

@@ -86,7 +86,7 @@ def assessment_record(
         seen.add(row.enrolment_id)
         if row.result not in RESULTS:
             problems.append(f"{enrolment.person.name} 的考核结果须为“培训合格”或“不合格”")
-        if row.score is not None and not decimal.Decimal(0) <= row.score <= SCORE_MAX:
+        if row.score is not None and not (row.score.is_finite() and 0 <= row.score <= SCORE_MAX):
             problems.append(f"{enrolment.person.name} 的考核成绩须在 0—100 之间")
         if row.result == EnrolmentStatus.QUALIFIED:
             problem = hours_problem(enrolment, hours.get(enrolment.pk, 0), locked.required_hours)

@@ -105,3 +105,35 @@ def closing_class(w: Any, **kwargs: Any) -> Any:
     from ..services.closing import class_closing_request
 
     return class_closing_request(actor=w.clerk, training_class=closable_class(w, **kwargs), today=CLOSING_DAY)
+
+
+def certificate_row(w: Any, training_class: Any, person: Any, number: str) -> Any:
+    """A certificate written straight to the tables, for access and privacy tests that need one on
+    any class (the closing itself is tested through the services)."""
+    from ..models import CertificateNumberRange, Enrolment, TrainingCertificate
+
+    number_range, _ = CertificateNumberRange.objects.get_or_create(
+        jurisdiction=training_class.jurisdiction,
+        service_unit=training_class.service_unit,
+        category="employment",
+        year=2025,
+        defaults={
+            "width": 6,
+            "first_value": 900000,
+            "last_value": 900999,
+            "next_value": 900000,
+            "status": "approved",
+            "citation": "测试号段",
+        },
+    )
+    enrolment = Enrolment.objects.create(
+        training_class=training_class, person=person, status="qualified", eligibility="测试"
+    )
+    return TrainingCertificate.objects.create(
+        jurisdiction=training_class.jurisdiction,
+        enrolment=enrolment,
+        number_range=number_range,
+        number=number,
+        issued_on=CLOSING_DAY,
+        verification_code=f"TEST{number}",
+    )
