@@ -18,5 +18,6 @@ urlpatterns = [
     path("account/", include("gongjiang.core.urls")),
     path("training/", include("gongjiang.training.urls")),
     path("targets/", include("gongjiang.targets.urls")),
+    path("public/", include("gongjiang.training.public_urls")),
     path("", include("gongjiang.web.urls")),
 ]

@@ -26,6 +26,7 @@ CLASS_TABS: list[ClassTab] = [
     ClassTab("evidence", "材料与影像", "training:class_evidence"),
     ClassTab("attendance", "考勤", "training:class_attendance"),
     ClassTab("spot_checks", "抽查", "training:class_spot_checks"),
+    ClassTab("closing", "结班与发证", "training:class_closing"),
     ClassTab("timeline", "时间线", "training:class_timeline"),
 ]
 

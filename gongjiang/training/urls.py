@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import filing, running
+from .views import closing, filing, running
 
 app_name = "training"
 
@@ -25,6 +25,17 @@ urlpatterns = [
     path("devices/<int:pk>/deactivate/", running.device_deactivate_view, name="device_deactivate"),
     path("evidence/<int:pk>/", filing.evidence_download_view, name="evidence_download"),
     path("review/", filing.review_queue_view, name="review_queue"),
+    path("classes/<int:pk>/closing/", closing.class_closing_view, name="class_closing"),
+    path("classes/<int:pk>/closing/assess/", closing.class_assess_view, name="class_assess"),
+    path(
+        "classes/<int:pk>/closing/request/", closing.class_closing_request_view, name="class_closing_request"
+    ),
+    path("classes/<int:pk>/closing/review/", closing.class_closing_review_view, name="class_closing_review"),
+    path("certificates/<int:pk>/pdf/", closing.certificate_pdf_view, name="certificate_pdf"),
+    path("number-ranges/", closing.number_range_list_view, name="number_ranges"),
+    path("number-ranges/add/", closing.number_range_add_view, name="number_range_add"),
+    path("number-ranges/request/", closing.number_range_request_view, name="number_range_request"),
+    path("number-ranges/<int:pk>/decide/", closing.number_range_decide_view, name="number_range_decide"),
     path("templates/roster.xlsx", filing.roster_template_view, name="roster_template"),
     path("templates/timetable.xlsx", filing.timetable_template_view, name="timetable_template"),
 ]

@@ -23,6 +23,7 @@ from gongjiang.core.services import jurisdiction_create, user_create
 from gongjiang.registry import services as registry
 from gongjiang.registry.choices import PRIORITY_GROUP_FIELDS
 from gongjiang.registry.validators import credit_code_with_check_digit, resident_id_with_check_digit
+from gongjiang.training.services.certificates import number_ranges_load_reference
 
 JURISDICTIONS = [
     ("lanzhou-xinqu", "兰州新区", "620100"),
@@ -155,6 +156,8 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
         code: registry.service_unit_create(actor=admin, jurisdiction=xq, code=code, name=name, kind=kind)
         for code, name, kind in SERVICE_UNITS
     }
+    # 培训合格证书号段 of 新民社发〔2025〕13号 附件4 (needs the two centres above).
+    number_ranges_load_reference(actor=admin, jurisdiction=xq)
     institutions = []
     for name, unit, qualification, state in INSTITUTIONS:
         inst = registry.institution_create(

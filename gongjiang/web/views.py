@@ -35,6 +35,7 @@ CARD_DESCRIPTIONS: dict[str, str] = {
     "training:review_queue": "待审核的开班备案，按法定工作日显示剩余期限",
     "training:anomaly_queue": "考勤异常待核查：同时段两班签到、设备秒级连签、课表外签到、当天无影像",
     "training:device_list": "人脸/指纹考勤设备登记、设备密钥与停用",
+    "training:number_ranges": "培训合格证书号段（附件4）：剩余数量、添加与增加号段的申请",
     "policy:trial": "按政策包试算补贴金额、依据条款与不符合原因",
     "policy:simulate": "上传申领记录，按政策调整方案测算人数与资金变化",
     "web:audit_list": "全部变更的留痕记录，可按对象与操作筛选",

@@ -96,11 +96,18 @@ PAGES: dict[str, Route] = {
             "class_timeline",
             "class_attendance",
             "class_spot_checks",
+            "class_closing",
         )
     },
     # Running the class (附件2 3.2): the anomaly queue for reviewers, devices for the institution side.
     "training:anomaly_queue": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
     "training:device_list": Route(frozenset({Role.BUREAU_ADMIN, Role.INSTITUTION_CLERK})),
+    "training:certificate_pdf": Route(
+        TRAINING_READERS,
+        objects={"certificate_a": CLASS_OBJECTS["class_a"], "certificate_b": CLASS_OBJECTS["class_b"]},
+    ),
+    "training:number_ranges": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "training_public:certificate_verify": Route(ALL, public=True),
     "training:class_edit": Route(
         TRAINING_READERS,
         objects={
@@ -141,6 +148,17 @@ PAGE_EXEMPT = {
     "training:class_anomaly_scan": "仅 POST（重新检测考勤异常），权限由 training 服务测试覆盖",
     "training:anomaly_resolve": "仅 POST（核查考勤异常），由 training/tests/test_anomalies.py 覆盖",
     "training:device_deactivate": "仅 POST（停用考勤设备），由 training/tests/test_attendance.py 覆盖",
+    **{
+        f"training:{name}": "仅 POST，权限由 training 服务与页面测试覆盖"
+        for name in (
+            "class_assess",
+            "class_closing_request",
+            "class_closing_review",
+            "number_range_add",
+            "number_range_request",
+            "number_range_decide",
+        )
+    },
 }
 
 API: dict[str, Route] = {
@@ -166,6 +184,9 @@ API: dict[str, Route] = {
     "GET /api/training/classes/{class_id}/spot-checks": PAGES["training:class_detail"],
     "GET /api/training/anomalies": PAGES["training:anomaly_queue"],
     "GET /api/training/devices": PAGES["training:device_list"],
+    "GET /api/training/classes/{class_id}/closing": PAGES["training:class_detail"],
+    "GET /api/training/classes/{class_id}/certificates": PAGES["training:class_detail"],
+    "GET /api/training/number-ranges": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
     "GET /api/targets/tables": Route(TRAINING_READERS),
     "GET /api/targets/progress": Route(TRAINING_READERS),
     "GET /api/targets/goals": Route(TRAINING_READERS),
@@ -215,7 +236,7 @@ def test_every_route_is_in_the_matrix():
 
 def _object(world: Any, name: str) -> Any:
     """An object of the world; training objects are made on first use (only their routes need them)."""
-    if name.startswith(("class_", "evidence_")) and not hasattr(world, name):
+    if name.startswith(("class_", "evidence_", "certificate_")) and not hasattr(world, name):
         from gongjiang.training.services.evidence import evidence_add
         from gongjiang.training.tests.factories import draft_class, pdf, training_world
 
@@ -235,6 +256,10 @@ def _object(world: Any, name: str) -> Any:
                     stream=stream,
                 ),
             )
+        from gongjiang.training.tests.closing_factories import certificate_row
+
+        world.certificate_a = certificate_row(world, world.class_a, world.trainee_a, "900001")
+        world.certificate_b = certificate_row(world, world.class_b, world.trainee_b, "900002")
     return getattr(world, name)
 
 

@@ -293,6 +293,54 @@ def _resolve_case(w: Any) -> Any:
     return w.fn(actor=w.reviewer, flag=flag, status="explained", note="当天加课已核实")
 
 
+def _closing(w: Any) -> Any:
+    from gongjiang.training.tests import closing_factories
+
+    _training(w)
+    return closing_factories
+
+
+def _assessment_case(w: Any) -> Any:
+    from gongjiang.training.services.closing import AssessmentResult
+
+    training_class = _closing(w).closable_class(w, trainees=1, assess=False)
+    enrolment = training_class.enrolments.get()
+    return w.fn(
+        actor=w.clerk, training_class=training_class, results=[AssessmentResult(enrolment.pk, "qualified")]
+    )
+
+
+def _close_case(w: Any) -> Any:
+    from gongjiang.training.services.certificates import number_ranges_load_reference
+
+    f = _closing(w)
+    number_ranges_load_reference(actor=w.root, jurisdiction=w.jurisdiction)
+    return w.fn(actor=w.reviewer, training_class=f.closing_class(w, trainees=1), today=f.CLOSING_DAY)
+
+
+def _range_args(w: Any) -> dict[str, Any]:
+    _training(w)
+    return {
+        "service_unit": w.centre_1,
+        "category": "employment",
+        "year": 2026,
+        "first": "700001",
+        "last": "700100",
+    }
+
+
+def _range_request(w: Any, fn: Any = None) -> Any:
+    from gongjiang.training.services.certificates import number_range_request
+
+    args = _range_args(w)
+    return (fn or number_range_request)(actor=w.reviewer, reason="号段不足", **args)
+
+
+def _closing_request_case(w: Any) -> Any:
+    f = _closing(w)
+    return w.fn(actor=w.clerk, training_class=f.closable_class(w, trainees=1), today=f.CLOSING_DAY)
+
+
 CASES.update(
     {
         "training.device_register": _device_register_case,
@@ -312,6 +360,20 @@ CASES.update(
         ),
         "training.anomaly_scan": lambda w: w.fn(training_class=_running(w)[1], actor=w.reviewer),
         "training.anomaly_resolve": _resolve_case,
+        "training.assessment_record": _assessment_case,
+        "training.class_closing_request": _closing_request_case,
+        "training.class_closing_return": lambda w: w.fn(
+            training_class=_closing(w).closing_class(w, trainees=1), actor=w.reviewer, reason="成绩单缺签字"
+        ),
+        "training.class_close": _close_case,
+        "training.number_range_add": lambda w: w.fn(
+            actor=w.root, jurisdiction=w.jurisdiction, citation="新民社发〔2026〕1号", **_range_args(w)
+        ),
+        "training.number_range_request": lambda w: _range_request(w, w.fn),
+        "training.number_range_decide": lambda w: w.fn(
+            actor=w.root, number_range=_range_request(w), approve=True
+        ),
+        "training.number_ranges_load_reference": lambda w: w.fn(actor=w.root, jurisdiction=w.jurisdiction),
     }
 )
 

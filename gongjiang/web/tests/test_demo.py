@@ -40,5 +40,9 @@ def test_demo_data_set(tmp_path):
     text = (tmp_path / "demo-logins.txt").read_text(encoding="utf-8")
     assert all(login.password in text for login in logins)
     assert len({login.password for login in logins}) == len(logins)
+    # the 培训合格证 number ranges of 附件4 (six: two centres × 就业 / 岗位 / 创业)
+    from gongjiang.training.models import CertificateNumberRange
+
+    assert CertificateNumberRange.objects.filter(year=2025, status="approved").count() == 6
     # and every write went through the audit trail
     assert audit_verify().ok
