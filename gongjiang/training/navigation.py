@@ -24,6 +24,7 @@ CLASS_TABS: list[ClassTab] = [
     ClassTab("roster", "花名册与预审", "training:class_roster"),
     ClassTab("timetable", "课程表", "training:class_timetable"),
     ClassTab("evidence", "材料与影像", "training:class_evidence"),
+    ClassTab("follow_up", "取证与就业跟踪", "training:class_follow_up"),
     ClassTab("timeline", "时间线", "training:class_timeline"),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import filing
+from .views import filing, follow_up
 
 app_name = "training"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("classes/<int:pk>/review/", filing.class_review_view, name="class_review"),
     path("evidence/<int:pk>/", filing.evidence_download_view, name="evidence_download"),
     path("review/", filing.review_queue_view, name="review_queue"),
+    path("classes/<int:pk>/follow-up/", follow_up.class_follow_up_view, name="class_follow_up"),
+    path("kpi/", follow_up.kpi_view, name="kpi"),
+    path("kpi/export.xlsx", follow_up.kpi_export_view, name="kpi_export"),
+    path("list-proposals/", follow_up.list_proposals_view, name="list_proposals"),
     path("templates/roster.xlsx", filing.roster_template_view, name="roster_template"),
     path("templates/timetable.xlsx", filing.timetable_template_view, name="timetable_template"),
 ]

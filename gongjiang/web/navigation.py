@@ -31,6 +31,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("急需紧缺职业", "catalog:shortage_list", "catalog.read"),
     NavItem("培训班", "training:class_list", "training.read"),
     NavItem("开班审核", "training:review_queue", "training.review"),
+    NavItem("取证就业指标", "training:kpi", "training.kpi"),
+    NavItem("黑白名单", "training:list_proposals", "training.list_decide"),
     NavItem("任务进度", "targets:dashboard", "targets.read"),
     NavItem("补贴试算", "policy:trial", "policy.quote"),
     NavItem("政策测算", "policy:simulate", "policy.simulate"),
