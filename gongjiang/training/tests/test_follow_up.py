@@ -317,3 +317,24 @@ def test_withdrawn_and_enrolled_trainees_are_not_in_the_base(tw):
     certify(tw, training_class.enrolments.filter(status=EnrolmentStatus.QUALIFIED).first())
     # then 1 / 2 = 50%
     assert kpis.class_kpi(training_class, today=LATE).certification_percent == "50.0%"
+
+
+def test_kpis_take_the_same_number_of_queries_for_one_class_or_many(tw):
+    # given one closed class with follow-up records, then two more
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = closed_class(tw, closed_on=CLOSED_ON, qualified=2)
+    certify(tw, first.enrolments.order_by("id").first())
+    kpis.class_kpi_list(tw.users["bureau_admin"], today=LATE)  # the user's jurisdictions, cached once
+    with CaptureQueriesContext(connection) as one:
+        kpis.class_kpi_list(tw.users["bureau_admin"], today=LATE)
+    for _ in range(2):
+        other = closed_class(tw, closed_on=CLOSED_ON, qualified=2)
+        employ(tw, other.enrolments.order_by("id").first())
+        promote(tw, other)
+    # when read again, then the query count does not grow with the classes (computed live, in bulk)
+    with CaptureQueriesContext(connection) as three:
+        result = kpis.class_kpi_list(tw.users["bureau_admin"], today=LATE)
+    assert len(result) == 3
+    assert len(three) == len(one)

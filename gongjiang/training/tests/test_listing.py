@@ -14,7 +14,7 @@ from gongjiang.registry.models import InstitutionListChange
 from gongjiang.registry.services import institution_set_list_state
 from gongjiang.training.choices import ProposalStatus, SpotCheckMode, SpotCheckOutcome
 from gongjiang.training.list_rules import load_rules, parse_rules
-from gongjiang.training.models import ListChangeProposal, SpotCheck
+from gongjiang.training.models import ListChangeProposal, SpotCheck, TrainingClass
 from gongjiang.training.prechecks import roster_prechecks
 from gongjiang.training.services import listing
 
@@ -195,17 +195,66 @@ def test_classes_outside_the_window_are_not_read(tw):
     assert generate(tw, today=dt.date(2026, 12, 1)) == []
 
 
-@pytest.mark.parametrize("state", ["white", "normal"])
+@pytest.mark.parametrize("state", ["white", "normal", "black"])
 def test_the_list_state_reaches_the_engine_and_the_factor_is_pending(tw, state):
-    # given institution A in `state` and a 焊工 (A类) class of 15 days for a rural trainee
+    # given a 焊工 (A类) class of 15 days for a rural trainee, filed by institution A, which is then
+    # put in `state` (a black-listed institution files no new class, but its existing drafts are
+    # still pre-checked)
+    training_class = ready_class(tw, trainees=1)
     if state != "normal":
         institution_set_list_state(actor=tw.root, institution=tw.institution_a, state=state, reason="测试")
-    training_class = ready_class(tw, trainees=1)
+    training_class = TrainingClass.objects.get(pk=training_class.pk)
     # when pre-checked (the facts the quote receives carry institution_list_state)
     [result] = roster_prechecks(training_class).values()
     # then 四(三) 差异化补贴 is applied with factor 1 — the documents give no figure, so the trace says
     # it is pending — and the amount is unchanged: 附件3 A类 1500 × 1 + 备注1 30 × 15 = 1950.00
-    label = {"white": "白名单", "normal": "未列入黑白名单"}[state]
+    label = {"white": "白名单", "normal": "未列入黑白名单", "black": "黑名单"}[state]
     steps = [step["step"] for step in result["trace"]]
     assert f"机构名单系数（{label}）×1（文件未定，待局方确定）" in steps
     assert result["amount"] == "1950.00"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_deciding_at_once_decide_once(tw):
+    # given a pending proposal, and two decisions (accept and decline) released together by a barrier,
+    # each from its own thread and database connection
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    proposal = ListChangeProposal.objects.create(
+        institution=tw.institution_a, current_state="normal", proposed_state="white", rules=[], metrics={}
+    )
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def decide(service, reason):
+        try:
+            barrier.wait()
+            service(actor=tw.root, proposal=proposal, reason=reason)
+            outcomes.append("ok")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=(listing.list_proposal_accept, "达标")),
+        threading.Thread(target=decide, args=(listing.list_proposal_decline, "再议")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then exactly one decision stands, the other is refused as already decided
+    assert sorted(outcomes) == ["already_decided", "ok"]
+    proposal.refresh_from_db()
+    tw.institution_a.refresh_from_db()
+    changes = InstitutionListChange.objects.filter(institution=tw.institution_a).count()
+    if proposal.status == ProposalStatus.ACCEPTED:
+        assert (tw.institution_a.list_state, changes) == ("white", 1)
+    else:
+        assert (tw.institution_a.list_state, changes) == ("normal", 0)
