@@ -11,10 +11,12 @@ the list state reaches the policy engine as the `institution_list_state` fact (`
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from gongjiang.core.audit import audit_record, record_update, snapshot
@@ -26,10 +28,43 @@ from gongjiang.registry.choices import FilingStatus
 from gongjiang.registry.models import Institution
 from gongjiang.registry.services import institution_set_list_state
 
-from ..choices import ProposalStatus
-from ..kpis import add_calendar_months, closed_classes, institution_kpis, kpis_for_classes
+from ..choices import AnomalyStatus, ProposalStatus, SpotCheckOutcome
+from ..kpis import InstitutionKpi, add_calendar_months, closed_classes, institution_kpis, kpis_for_classes
 from ..list_rules import load_rules
-from ..models import ListChangeProposal, TrainingClass
+from ..models import AnomalyFlag, ListChangeProposal, SpotCheck, TrainingClass
+
+
+def _findings(jurisdiction: Jurisdiction, *, since: dt.date, today: dt.date) -> dict[int, dict[str, int]]:
+    """Per institution: spot checks concluded 严重违规 and attendance anomalies confirmed as
+    violations, dated inside the window (附件2 3.2 抽查; 五(三) 对发现问题……)."""
+    found: dict[int, dict[str, int]] = defaultdict(lambda: {"serious_findings": 0, "anomalies_confirmed": 0})
+    serious = (
+        SpotCheck.objects.filter(
+            training_class__jurisdiction=jurisdiction,
+            outcome=SpotCheckOutcome.SERIOUS,
+            checked_on__gt=since,
+            checked_on__lte=today,
+        )
+        .values_list("training_class__institution_id")
+        .annotate(n=Count("id"))
+        .values_list("training_class__institution_id", "n")
+    )
+    for institution_id, n in serious:
+        found[institution_id]["serious_findings"] = n
+    confirmed = (
+        AnomalyFlag.objects.filter(
+            training_class__jurisdiction=jurisdiction,
+            status=AnomalyStatus.CONFIRMED,
+            day__gt=since,
+            day__lte=today,
+        )
+        .values_list("training_class__institution_id")
+        .annotate(n=Count("id"))
+        .values_list("training_class__institution_id", "n")
+    )
+    for institution_id, n in confirmed:
+        found[institution_id]["anomalies_confirmed"] = n
+    return dict(found)
 
 
 def _jsonable(metrics: dict[str, Any]) -> dict[str, Any]:
@@ -51,6 +86,7 @@ def list_proposals_generate(
         closed_on__gt=since, closed_on__lte=today
     )
     by_institution = {k.institution.pk: k for k in institution_kpis(kpis_for_classes(classes, today=today))}
+    findings = _findings(jurisdiction, since=since, today=today)
     pending = set(
         ListChangeProposal.objects.filter(status=ProposalStatus.PENDING).values_list(
             "institution_id", flat=True
@@ -61,10 +97,13 @@ def list_proposals_generate(
     ).order_by("id")
     created = []
     for institution in institutions:
-        kpi = by_institution.get(institution.pk)
-        if kpi is None or institution.pk in pending:
+        if institution.pk in pending:
             continue
-        metrics = kpi.metrics()
+        metrics = (by_institution.get(institution.pk) or InstitutionKpi(institution)).metrics()
+        # Findings count by their own date, whether or not their class has closed yet.
+        metrics.update(findings.get(institution.pk, {"serious_findings": 0, "anomalies_confirmed": 0}))
+        if not metrics["classes_closed"] and not any(findings.get(institution.pk, {}).values()):
+            continue
         rule = rules.evaluate(institution.list_state, metrics)
         if rule is None:
             continue

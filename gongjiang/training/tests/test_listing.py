@@ -18,7 +18,7 @@ from gongjiang.training.models import ListChangeProposal, SpotCheck, TrainingCla
 from gongjiang.training.prechecks import roster_prechecks
 from gongjiang.training.services import listing
 
-from .factories import LATE, certify, closed_class, draft_class, employ, promote, ready_class
+from .factories import LATE, approved_class, certify, closed_class, draft_class, employ, promote, ready_class
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +142,24 @@ def test_a_serious_finding_proposes_the_black_list_and_then_filing_is_refused(tw
     with pytest.raises(DomainError) as exc:
         draft_class(tw)
     assert exc.value.code == "institution_blacklisted"
+
+
+def test_a_finding_on_a_running_class_counts_before_it_closes(tw):
+    # given a class of A that is still running, with a spot check concluded "严重违规" on its first day
+    training_class = approved_class(tw, trainees=1)
+    SpotCheck.objects.create(
+        training_class=training_class,
+        checked_on=training_class.start_date,
+        mode=SpotCheckMode.ONLINE,
+        present_count=0,
+        findings="视频抽查无人上课",
+        outcome=SpotCheckOutcome.SERIOUS,
+        reviewer=tw.reviewer,
+    )
+    # when the rules run that day, then A is proposed for the black list though no class has closed
+    [proposal] = generate(tw, today=training_class.start_date)
+    assert (proposal.institution, proposal.proposed_state) == (tw.institution_a, "black")
+    assert (proposal.metrics["serious_findings"], proposal.metrics["classes_closed"]) == (1, 0)
 
 
 def test_declining_needs_a_reason_and_changes_nothing(tw):
