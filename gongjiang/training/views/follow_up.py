@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,13 +18,14 @@ from gongjiang.core.errors import PermissionDenied as DomainPermissionDenied
 from gongjiang.core.models import Jurisdiction
 from gongjiang.core.permissions import jurisdiction_ids
 from gongjiang.registry.choices import ListState
+from gongjiang.registry.models import PersonCertificate
 
 from .. import kpis
 from ..choices import ClassStatus, EnrolmentStatus, ProposalStatus
 from ..exports import kpi_workbook
 from ..forms import CertificateRecordForm, EmploymentRecordForm, ListDecisionForm, PromotionRecordForm
 from ..list_rules import load_rules
-from ..models import ListChangeProposal
+from ..models import EmploymentRecord, ListChangeProposal
 from ..services import follow_up, listing
 from ..services.follow_up import PROMOTION_STATUSES
 from .common import render_class_page, require_capability, scoped_class
@@ -119,15 +121,16 @@ def class_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse:
             call, success = calls[action]
             if _run(request, call, success):
                 return redirect(request.path)
+    listed = qualified.prefetch_related(
+        Prefetch(
+            "obtained_certificates",
+            queryset=PersonCertificate.objects.select_related("certificate_type").order_by("issued_on", "id"),
+        ),
+        Prefetch("employment", queryset=EmploymentRecord.objects.order_by("started_on", "id")),
+    )
     rows = [
-        {
-            "enrolment": e,
-            "certificates": list(
-                e.obtained_certificates.select_related("certificate_type").order_by("issued_on")
-            ),
-            "jobs": list(e.employment.order_by("started_on")),
-        }
-        for e in qualified
+        {"enrolment": e, "certificates": e.obtained_certificates.all(), "jobs": e.employment.all()}
+        for e in listed
     ]
     return render_class_page(
         request,
