@@ -98,6 +98,11 @@ def certificate_record(
         )
     if certificate is not None and enrolment.obtained_certificates.filter(pk=certificate.pk).exists():
         raise DomainError("certificate_already_recorded", f"{certificate_type.name} {number} 已登记")
+    if certificate is not None and certificate.issued_on != issued_on:
+        raise DomainError(
+            "certificate_date_differs",
+            f"{certificate_type.name} {number} 已登记的发证日期为 {certificate.issued_on}，与填写的 {issued_on} 不一致",
+        )
     if certificate is None:
         certificate = PersonCertificate(
             person=enrolment.person,

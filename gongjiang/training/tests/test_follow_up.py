@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from gongjiang.catalog.models import CertificateType
 from gongjiang.core.errors import DomainError, PermissionDenied
 from gongjiang.core.models import AuditEvent
 from gongjiang.registry.models import PersonCertificate
@@ -120,6 +121,40 @@ def test_certificate_checks(tw):
         certify(tw, theirs)
     assert good.obtained_certificates.count() == 0
     assert theirs.obtained_certificates.count() == 0
+
+
+def test_a_certificate_already_on_the_persons_record_is_linked_not_copied(tw):
+    # given a trainee whose 特种作业操作证 is already in the register (imported by the bureau)
+    training_class = closed_class(tw, closed_on=CLOSED_ON, qualified=1)
+    enrolment = training_class.enrolments.get()
+    existing = PersonCertificate.objects.create(
+        person=enrolment.person,
+        certificate_type=CertificateType.objects.get(code="special_operation"),
+        number="T2025-0011",
+        issued_on=IN_PERIOD,
+        issuer="甘肃省应急管理厅",
+        source="import",
+    )
+
+    def record(issued_on):
+        return follow_up.certificate_record(
+            actor=tw.clerk,
+            enrolment=enrolment,
+            certificate_type=existing.certificate_type,
+            number=existing.number,
+            issued_on=issued_on,
+            issuer="甘肃省应急管理厅",
+            today=LATE,
+        )
+
+    # when recorded with another issue date, then refused (the register and the entry disagree)
+    with pytest.raises(DomainError) as exc:
+        record(IN_PERIOD - dt.timedelta(days=1))
+    assert exc.value.code == "certificate_date_differs"
+    # when recorded with the same date, then the existing certificate is linked, not copied
+    assert record(IN_PERIOD) == existing
+    assert PersonCertificate.objects.count() == 1
+    assert list(enrolment.obtained_certificates.all()) == [existing]
 
 
 def test_follow_up_is_refused_before_closing(tw):

@@ -183,7 +183,8 @@ def kpi_export_view(request: HttpRequest) -> HttpResponse:
 
 def _jurisdiction_for(request: HttpRequest) -> Jurisdiction:
     ids = jurisdiction_ids(request.user)
-    chosen = request.POST.get("jurisdiction") or (ids[0] if ids else None)
+    posted = request.POST.get("jurisdiction", "")
+    chosen = int(posted) if posted.isdigit() else (ids[0] if ids else None)
     return get_object_or_404(Jurisdiction, pk=chosen, pk__in=ids)
 
 
