@@ -39,6 +39,8 @@ ALL_NAV = [
     "急需紧缺职业",
     "培训班",
     "开班审核",
+    "取证就业指标",
+    "黑白名单",
     "任务进度",
     "补贴试算",
     "政策测算",
@@ -52,8 +54,8 @@ def _without(*labels: str) -> list[str]:
 
 EXPECTED_NAV = {
     Role.BUREAU_ADMIN: ALL_NAV,
-    Role.CENTRE_REVIEWER: _without("审计日志", "政策测算"),
-    Role.FINANCE_OFFICER: _without("审计日志", "政策测算", "开班审核"),
+    Role.CENTRE_REVIEWER: _without("审计日志", "政策测算", "黑白名单"),
+    Role.FINANCE_OFFICER: _without("审计日志", "政策测算", "开班审核", "黑白名单"),
     Role.INSTITUTION_CLERK: [
         "首页",
         "人员",
@@ -62,12 +64,13 @@ EXPECTED_NAV = {
         "职业目录",
         "急需紧缺职业",
         "培训班",
+        "取证就业指标",
         "任务进度",
         "补贴试算",
     ],
     Role.ENTERPRISE_CLERK: ["首页", "人员", "企业", "职业目录", "急需紧缺职业", "补贴试算"],
     Role.PERSON: ["首页", "人员", "职业目录", "急需紧缺职业", "补贴试算"],
-    Role.AUDITOR: _without("政策测算", "开班审核"),
+    Role.AUDITOR: _without("政策测算", "开班审核", "黑白名单"),
 }
 CLEAR_ID_ROLES = {Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER, Role.FINANCE_OFFICER}
 
