@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
-from gongjiang.catalog.models import Occupation, StartupCourse
+from gongjiang.catalog.models import CertificateType, Occupation, StartupCourse
 from gongjiang.core.permissions import jurisdiction_ids
 from gongjiang.registry.models import Enterprise, Institution
 
@@ -14,12 +14,14 @@ from .choices import (
     AnomalyStatus,
     AttendanceMethod,
     ClassLevel,
+    EmploymentKind,
     EvidenceKind,
     ProjectBase,
     SpotCheckMode,
     SpotCheckOutcome,
     TrainingType,
 )
+from .models import Enrolment
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -158,3 +160,60 @@ class DeviceForm(forms.Form):
         if getattr(user, "institution_id", None):
             institutions = institutions.filter(pk=user.institution_id)
         cast(forms.ModelChoiceField, self.fields["institution"]).queryset = institutions.order_by("name")
+
+
+class CertificateRecordForm(forms.Form):
+    """附件2 3.3: a certificate a qualified trainee obtained (one of the five kinds of 四(三))."""
+
+    enrolment = forms.ModelChoiceField(label="学员", queryset=Enrolment.objects.none())
+    certificate_type = forms.ModelChoiceField(label="证书类型", queryset=CertificateType.objects.none())
+    number = forms.CharField(label="证书编号", max_length=40)
+    issued_on = forms.DateField(label="发证日期", widget=DATE_INPUT)
+    issuer = forms.CharField(label="发证机构", max_length=120)
+
+    def __init__(self, *args: Any, enrolments: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "cert")
+        super().__init__(*args, **kwargs)
+        _enrolment_field(self, enrolments)
+        cast(forms.ModelChoiceField, self.fields["certificate_type"]).queryset = CertificateType.objects.all()
+
+
+class PromotionRecordForm(forms.Form):
+    """附件2 3.3: a 就业推介 session with its record."""
+
+    held_on = forms.DateField(label="推介日期", widget=DATE_INPUT)
+    title = forms.CharField(label="推介内容", max_length=120)
+    employers = forms.CharField(label="参与用人单位", max_length=300)
+    attendee_count = forms.IntegerField(label="参加学员数", min_value=1)
+    file = forms.FileField(label="推介记录（.pdf/.jpg/.png）")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "promo")
+        super().__init__(*args, **kwargs)
+
+
+class EmploymentRecordForm(forms.Form):
+    """附件2 3.3 / 4.1: a trainee's employment evidence (创业就业凭证)."""
+
+    enrolment = forms.ModelChoiceField(label="学员", queryset=Enrolment.objects.none())
+    kind = forms.ChoiceField(label="凭证类型", choices=EmploymentKind.choices)
+    employer_name = forms.CharField(label="就业单位/创业主体", max_length=120)
+    started_on = forms.DateField(label="就业/创业日期", widget=DATE_INPUT)
+    file = forms.FileField(label="凭证（.pdf/.jpg/.png）")
+
+    def __init__(self, *args: Any, enrolments: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "job")
+        super().__init__(*args, **kwargs)
+        _enrolment_field(self, enrolments)
+
+
+class ListDecisionForm(forms.Form):
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label="决定", choices=[("accept", "采纳"), ("decline", "不采纳")])
+    reason = forms.CharField(label="理由", max_length=300)
+
+
+def _enrolment_field(form: forms.Form, enrolments: Any) -> None:
+    field = cast(forms.ModelChoiceField, form.fields["enrolment"])
+    field.queryset = enrolments
+    field.label_from_instance = lambda e: f"{e.person.name}（{e.person.id_number_masked}）"  # type: ignore[method-assign, assignment]

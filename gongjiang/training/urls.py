@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import closing, filing, running
+from .views import closing, filing, follow_up, running
 
 app_name = "training"
 
@@ -36,6 +36,10 @@ urlpatterns = [
     path("number-ranges/add/", closing.number_range_add_view, name="number_range_add"),
     path("number-ranges/request/", closing.number_range_request_view, name="number_range_request"),
     path("number-ranges/<int:pk>/decide/", closing.number_range_decide_view, name="number_range_decide"),
+    path("classes/<int:pk>/follow-up/", follow_up.class_follow_up_view, name="class_follow_up"),
+    path("kpi/", follow_up.kpi_view, name="kpi"),
+    path("kpi/export.xlsx", follow_up.kpi_export_view, name="kpi_export"),
+    path("list-proposals/", follow_up.list_proposals_view, name="list_proposals"),
     path("templates/roster.xlsx", filing.roster_template_view, name="roster_template"),
     path("templates/timetable.xlsx", filing.timetable_template_view, name="timetable_template"),
 ]

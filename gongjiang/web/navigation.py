@@ -34,6 +34,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("考勤异常", "training:anomaly_queue", "training.review"),
     NavItem("考勤设备", "training:device_list", "training.devices"),
     NavItem("证书号段", "training:number_ranges", "training.number_ranges"),
+    NavItem("取证就业指标", "training:kpi", "training.kpi"),
+    NavItem("黑白名单", "training:list_proposals", "training.list_decide"),
     NavItem("任务进度", "targets:dashboard", "targets.read"),
     NavItem("补贴试算", "policy:trial", "policy.quote"),
     NavItem("政策测算", "policy:simulate", "policy.simulate"),

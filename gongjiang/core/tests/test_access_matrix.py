@@ -108,6 +108,12 @@ PAGES: dict[str, Route] = {
     ),
     "training:number_ranges": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
     "training_public:certificate_verify": Route(ALL, public=True),
+    # Follow-up and KPIs (附件2 3.3, 四(三)): the class tab for its readers; the KPI page and export for
+    # staff and clerks (clerks: their institution's figures); the black/white list for bureau admins.
+    "training:class_follow_up": Route(TRAINING_READERS, objects=CLASS_OBJECTS),
+    "training:kpi": Route(TRAINING_READERS),
+    "training:kpi_export": Route(TRAINING_READERS),
+    "training:list_proposals": Route(frozenset({Role.BUREAU_ADMIN})),
     "training:class_edit": Route(
         TRAINING_READERS,
         objects={
@@ -187,6 +193,10 @@ API: dict[str, Route] = {
     "GET /api/training/classes/{class_id}/closing": PAGES["training:class_detail"],
     "GET /api/training/classes/{class_id}/certificates": PAGES["training:class_detail"],
     "GET /api/training/number-ranges": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "GET /api/training/kpi/classes": PAGES["training:kpi"],
+    "GET /api/training/kpi/institutions": PAGES["training:kpi"],
+    "GET /api/training/classes/{class_id}/follow-up": PAGES["training:class_follow_up"],
+    "GET /api/training/list-proposals": PAGES["training:list_proposals"],
     "GET /api/targets/tables": Route(TRAINING_READERS),
     "GET /api/targets/progress": Route(TRAINING_READERS),
     "GET /api/targets/goals": Route(TRAINING_READERS),

@@ -227,6 +227,75 @@ def _evidence_case(w: Any) -> Any:
     return w.fn(actor=w.clerk, training_class=f.draft_class(w), kind="venue_photo", name=name, stream=stream)
 
 
+def _closed_enrolment(w: Any) -> Any:
+    f = _training(w)
+    return f.closed_class(w, closed_on=dt.date(2025, 6, 30), qualified=1).enrolments.get()
+
+
+def _certificate_case(w: Any) -> Any:
+    from gongjiang.catalog.models import CertificateType
+
+    enrolment = _closed_enrolment(w)
+    return w.fn(
+        actor=w.clerk,
+        enrolment=enrolment,
+        certificate_type=CertificateType.objects.get(code="special_ability"),
+        number="ZX-0001",
+        issued_on=dt.date(2025, 7, 1),
+        issuer="某所",
+    )
+
+
+def _employment_case(w: Any) -> Any:
+    from gongjiang.training.tests.factories import pdf
+
+    enrolment = _closed_enrolment(w)
+    name, stream = pdf()
+    return w.fn(
+        actor=w.clerk,
+        enrolment=enrolment,
+        kind="labour_contract",
+        employer_name="某公司",
+        started_on=dt.date(2025, 7, 1),
+        file_name=name,
+        stream=stream,
+    )
+
+
+def _promotion_case(w: Any) -> Any:
+    f = _training(w)
+    name, stream = f.pdf()
+    return w.fn(
+        actor=w.clerk,
+        training_class=f.closed_class(w, closed_on=dt.date(2025, 6, 30), qualified=1),
+        held_on=dt.date(2025, 7, 1),
+        title="推介会",
+        employers="某公司",
+        attendee_count=1,
+        file_name=name,
+        stream=stream,
+    )
+
+
+def _proposal(w: Any) -> Any:
+    from gongjiang.training.models import ListChangeProposal
+
+    return ListChangeProposal.objects.create(
+        institution=w.institution_a, current_state="normal", proposed_state="white", rules=[], metrics={}
+    )
+
+
+CASES.update(
+    {
+        "training.certificate_record": _certificate_case,
+        "training.promotion_record": _promotion_case,
+        "training.employment_record": _employment_case,
+        "training.list_proposals_generate": lambda w: w.fn(actor=w.root, jurisdiction=w.jurisdiction),
+        "training.list_proposal_accept": lambda w: w.fn(actor=w.root, proposal=_proposal(w), reason="达标"),
+        "training.list_proposal_decline": lambda w: w.fn(actor=w.root, proposal=_proposal(w), reason="再议"),
+    }
+)
+
 CASES.update(
     {
         "training.class_create": lambda w: _training(w).draft_class(w),

@@ -17,7 +17,6 @@ The follow-up of 3.3 ("一季度内") starts at closing: `follow_up_due_on` is t
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import decimal
 import secrets
@@ -37,10 +36,10 @@ from ..access import require_institution_side, require_reviewer_of
 from ..attendance_hours import attended_hours
 from ..choices import ClassStatus, EnrolmentStatus
 from ..closing_checks import RESULTS, active_enrolments, closing_problems, hours_problem
+from ..kpis import follow_up_due_date
 from ..models import Enrolment, TrainingCertificate, TrainingClass
 from ..numbering import allocate
 
-FOLLOW_UP_MONTHS = 3  # 附件2 3.3 "机构须在一季度内组织培训合格人员取得……证书"
 SCORE_MAX = decimal.Decimal(100)
 # Verification codes: 12 characters without look-alikes (0/O, 1/I/L), about 60 bits.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -185,12 +184,6 @@ def class_closing_return(*, actor: Any, training_class: TrainingClass, reason: s
     return locked
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -235,7 +228,7 @@ def class_close(
         closed_on=today,
         closed_by=actor,
         review_note=note.strip(),
-        follow_up_due_on=_add_months(today, FOLLOW_UP_MONTHS),
+        follow_up_due_on=follow_up_due_date(today),
     )
     for certificate in certificates:
         record_create(certificate, actor=actor, event_type="certificate_issued")

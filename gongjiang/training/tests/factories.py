@@ -32,6 +32,7 @@ from gongjiang.registry.tests.factories import make_person, new_id_number
 
 from ..choices import EvidenceKind
 from ..services import evidence, filing, roster, timetable
+from ..services import follow_up as follow_up_services
 
 _unique = itertools.count(1)
 
@@ -299,3 +300,75 @@ def check_in(
     }
     fields.update(kw)
     return attendance_record_device(**fields)
+
+
+def closed_class(
+    w: Any, *, closed_on: dt.date, qualified: int = 5, unqualified: int = 0, days: int = 15, **overrides: Any
+) -> Any:
+    """A class closed on `closed_on` with `qualified` + `unqualified` trainees, made directly (the
+    closing and its certificates are built and tested by their own services): 15 days of training
+    ending four days before the closing."""
+    from ..choices import ClassStatus, EnrolmentStatus
+    from ..models import Enrolment, TrainingClass
+
+    start = closed_on - dt.timedelta(days=days + 3)
+    training_class = ready_class(
+        w,
+        trainees=qualified + unqualified,
+        start_date=start,
+        end_date=start + dt.timedelta(days=days - 1),
+        **overrides,
+    )
+    TrainingClass.objects.filter(pk=training_class.pk).update(status=ClassStatus.CLOSED, closed_on=closed_on)
+    ids = list(training_class.enrolments.order_by("id").values_list("pk", flat=True))
+    Enrolment.objects.filter(pk__in=ids[:qualified]).update(status=EnrolmentStatus.QUALIFIED)
+    Enrolment.objects.filter(pk__in=ids[qualified:]).update(status=EnrolmentStatus.UNQUALIFIED)
+    training_class.refresh_from_db()
+    return training_class
+
+
+# Follow-up (附件2 3.3) of a class closed on 2025-06-30 (due 2025-09-30), recorded on 2025-10-08.
+IN_PERIOD = dt.date(2025, 8, 1)
+LATE = dt.date(2025, 10, 8)
+
+
+def certify(tw, enrolment, *, issued_on=IN_PERIOD, kind="skill_level_certificate", today=LATE):
+    number = f"S{enrolment.pk:04d}{issued_on:%m%d}{kind[:3]}"
+    return follow_up_services.certificate_record(
+        actor=tw.clerk,
+        enrolment=enrolment,
+        certificate_type=CertificateType.objects.get(code=kind),
+        number=number,
+        issued_on=issued_on,
+        issuer="兰州新区职业技能鉴定所",
+        today=today,
+    )
+
+
+def employ(tw, enrolment, *, started_on=IN_PERIOD, today=LATE):
+    name, stream = pdf()
+    return follow_up_services.employment_record(
+        actor=tw.clerk,
+        enrolment=enrolment,
+        kind="labour_contract",
+        employer_name="兰州新区某制造有限公司",
+        started_on=started_on,
+        file_name=name,
+        stream=stream,
+        today=today,
+    )
+
+
+def promote(tw, training_class, *, held_on=IN_PERIOD, today=LATE):
+    name, stream = pdf()
+    return follow_up_services.promotion_record(
+        actor=tw.clerk,
+        training_class=training_class,
+        held_on=held_on,
+        title="焊工岗位专场推介会",
+        employers="甲公司、乙公司",
+        attendee_count=1,
+        file_name=name,
+        stream=stream,
+        today=today,
+    )

@@ -41,6 +41,9 @@ ALL_NAV = [
     "开班审核",
     "考勤异常",
     "考勤设备",
+    "证书号段",
+    "取证就业指标",
+    "黑白名单",
     "任务进度",
     "补贴试算",
     "政策测算",
@@ -54,8 +57,10 @@ def _without(*labels: str) -> list[str]:
 
 EXPECTED_NAV = {
     Role.BUREAU_ADMIN: ALL_NAV,
-    Role.CENTRE_REVIEWER: _without("审计日志", "政策测算", "考勤设备"),
-    Role.FINANCE_OFFICER: _without("审计日志", "政策测算", "开班审核", "考勤异常", "考勤设备"),
+    Role.CENTRE_REVIEWER: _without("审计日志", "政策测算", "考勤设备", "黑白名单"),
+    Role.FINANCE_OFFICER: _without(
+        "审计日志", "政策测算", "开班审核", "考勤异常", "考勤设备", "证书号段", "黑白名单"
+    ),
     Role.INSTITUTION_CLERK: [
         "首页",
         "人员",
@@ -65,12 +70,13 @@ EXPECTED_NAV = {
         "急需紧缺职业",
         "培训班",
         "考勤设备",
+        "取证就业指标",
         "任务进度",
         "补贴试算",
     ],
     Role.ENTERPRISE_CLERK: ["首页", "人员", "企业", "职业目录", "急需紧缺职业", "补贴试算"],
     Role.PERSON: ["首页", "人员", "职业目录", "急需紧缺职业", "补贴试算"],
-    Role.AUDITOR: _without("政策测算", "开班审核", "考勤异常", "考勤设备"),
+    Role.AUDITOR: _without("政策测算", "开班审核", "考勤异常", "考勤设备", "证书号段", "黑白名单"),
 }
 CLEAR_ID_ROLES = {Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER, Role.FINANCE_OFFICER}
 
