@@ -18,5 +18,7 @@ urlpatterns = [
     path("account/", include("gongjiang.core.urls")),
     path("training/", include("gongjiang.training.urls")),
     path("targets/", include("gongjiang.targets.urls")),
+    path("talent/", include("gongjiang.talent.urls")),
+    path("public/supply-demand/", include("gongjiang.talent.public_urls")),
     path("", include("gongjiang.web.urls")),
 ]
