@@ -106,11 +106,7 @@ def test_clerk_fills_in_the_online_form(tw):
         "edu_bachelor": "3",
         "d1_occupation": str(w.occupations["焊工"].pk),
         "d1_count": "5",
-        "d1_level": str(
-            __import__("gongjiang.catalog.models", fromlist=["SkillLevel"])
-            .SkillLevel.objects.get(code="senior")
-            .pk
-        ),
+        "d1_level": str(level("senior").pk),
         "d1_wage": "6000",
         "d1_method": "self",
         "filled_by": "周会计",
