@@ -40,5 +40,13 @@ def test_demo_data_set(tmp_path):
     text = (tmp_path / "demo-logins.txt").read_text(encoding="utf-8")
     assert all(login.password in text for login in logins)
     assert len({login.password for login in logins}) == len(logins)
+    # the skilled-talent survey: a published round of 19 enterprises, an open one for the clerk
+    from gongjiang.talent.aggregates import demand_supply, structure
+    from gongjiang.talent.models import SurveyRound
+
+    published = SurveyRound.objects.get(status="closed")
+    assert published.responses.count() == 19
+    assert structure(published).skilled > 0 and demand_supply(published)
+    assert SurveyRound.objects.filter(status="open").count() == 1
     # and every write went through the audit trail
     assert audit_verify().ok
