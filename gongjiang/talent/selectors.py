@@ -209,3 +209,63 @@ def highest_level(person: Person, occupation: Occupation, on: dt.date) -> SkillL
         .first()
     )
     return certificate.level if certificate else None
+
+
+# --- lookups for the API's writes: 404 outside the user's jurisdictions -------------------------
+
+
+def require_manager(user: Any) -> None:
+    _require_any(user, "talent.manage")
+
+
+def _scoped(model: Any, user: Any, pk: Any, label: str) -> Any:
+    obj = model.objects.filter(pk=pk, jurisdiction_id__in=jurisdiction_ids(user)).first()
+    if obj is None:
+        raise Http404(f"{label}不存在或不在您的辖区")
+    return obj
+
+
+def person_get(user: Any, pk: Any) -> Person:
+    require_manager(user)
+    person: Person = _scoped(Person, user, pk, "人员")
+    return person
+
+
+def enterprise_get(user: Any, pk: Any) -> Any:
+    from gongjiang.registry.models import Enterprise
+
+    require_manager(user)
+    return _scoped(Enterprise, user, pk, "企业")
+
+
+def institution_get(user: Any, pk: Any) -> Any:
+    from gongjiang.registry.models import Institution
+
+    require_manager(user)
+    return _scoped(Institution, user, pk, "培训机构")
+
+
+def competition_get(user: Any, pk: Any) -> Competition:
+    require_manager(user)
+    competition: Competition = _scoped(Competition, user, pk, "竞赛")
+    return competition
+
+
+def studio_get(user: Any, pk: Any) -> MasterStudio:
+    require_manager(user)
+    studio: MasterStudio = _scoped(MasterStudio, user, pk, "技能大师工作室")
+    return studio
+
+
+def proposal_get(user: Any, pk: Any) -> Any:
+    from .models import ShortageProposal
+
+    require_manager(user)
+    return _scoped(ShortageProposal, user, pk, "提议")
+
+
+def occupation_get(pk: Any) -> Occupation:
+    occupation = Occupation.objects.filter(pk=pk, is_active=True).first()
+    if occupation is None:
+        raise Http404("职业(工种)不存在")
+    return occupation
