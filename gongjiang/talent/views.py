@@ -61,8 +61,7 @@ def round_list_view(request: HttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         _require(request, "talent.manage")
-        assert form is not None  # noqa: S101 — can_manage implies a form
-        if form.is_valid():
+        if form is not None and form.is_valid():
             try:
                 survey_round = services.survey_round_create(
                     actor=request.user,
@@ -103,8 +102,7 @@ def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     row_errors: list[dict[str, Any]] = []
     if request.method == "POST":
         _require(request, "talent.manage")
-        assert form is not None  # noqa: S101 — can_manage implies a form
-        if form.is_valid():
+        if form is not None and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 imported = services.survey_import(
