@@ -92,6 +92,54 @@ def _row(rng: random.Random, enterprise: Enterprise) -> dict[str, str]:
     return row
 
 
+def load_demo_records(jurisdiction: Any, *, actor: Any, people: list[Any], institution: Any) -> None:
+    """A few records for the records page and the talent goals: a municipal welding competition
+    with three placed people, a city-level master studio, a chief technician, a provincial base."""
+    from gongjiang.catalog.models import Occupation
+
+    welding = Occupation.objects.get(name="焊工")
+    employed = [p for p in people if p.employer_id][:4]
+    competition = services.competition_create(
+        actor=actor,
+        jurisdiction=jurisdiction,
+        name="2025年兰州新区职工职业技能大赛（焊工）",
+        level="municipal",
+        occupation=welding,
+        organiser="兰州新区民政司法和社会保障局",
+        held_on=dt.date(2025, 5, 20),
+    )
+    for rank, person in enumerate(employed[:3], start=1):
+        services.competition_result_record(actor=actor, competition=competition, person=person, rank=rank)
+    master = employed[3]
+    services.studio_create(
+        actor=actor,
+        jurisdiction=jurisdiction,
+        name=f"{master.name}焊接技能大师工作室",
+        level="city",
+        enterprise=master.employer,
+        master=master,
+        occupation=welding,
+        recognised_on=dt.date(2025, 4, 1),
+    )
+    services.title_award(
+        actor=actor,
+        person=master,
+        kind="chief_technician",
+        title_name="兰州新区首席技师",
+        awarded_by="兰州新区民政司法和社会保障局",
+        awarded_on=dt.date(2025, 4, 28),
+    )
+    services.platform_create(
+        actor=actor,
+        jurisdiction=jurisdiction,
+        kind="training_base",
+        level="provincial",
+        name=f"{institution.name}省级高技能人才培训基地",
+        recognised_on=dt.date(2025, 3, 15),
+        institution=institution,
+    )
+
+
 def load_demo_survey(jurisdiction: Any, *, actor: Any, skip_enterprise: Any = None) -> Any:
     rng = random.Random(7)
     enterprises = Enterprise.objects.filter(jurisdiction=jurisdiction)

@@ -48,5 +48,13 @@ def test_demo_data_set(tmp_path):
     assert published.responses.count() == 19
     assert structure(published).skilled > 0 and demand_supply(published)
     assert SurveyRound.objects.filter(status="open").count() == 1
+    from gongjiang.talent.models import CompetitionResult, MasterStudio, TalentPlatform, TalentTitle
+
+    assert CompetitionResult.objects.count() == 3
+    assert (MasterStudio.objects.count(), TalentTitle.objects.count(), TalentPlatform.objects.count()) == (
+        1,
+        1,
+        1,
+    )
     # and every write went through the audit trail
     assert audit_verify().ok
