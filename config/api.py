@@ -9,6 +9,7 @@ from gongjiang.core.api import router as core_router
 from gongjiang.core.errors import DomainError, ImportRejected, NotAuthenticated, PermissionDenied
 from gongjiang.policy.api import router as policy_router
 from gongjiang.registry.api import router as registry_router
+from gongjiang.talent.api import router as talent_router
 from gongjiang.targets.api import router as targets_router
 from gongjiang.training.api import router as training_router
 
@@ -25,6 +26,7 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/", policy_router)
 api.add_router("/", training_router)
 api.add_router("/", targets_router)
+api.add_router("/", talent_router)
 
 
 @api.exception_handler(DomainError)

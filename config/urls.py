@@ -19,5 +19,7 @@ urlpatterns = [
     path("training/", include("gongjiang.training.urls")),
     path("targets/", include("gongjiang.targets.urls")),
     path("public/", include("gongjiang.training.public_urls")),
+    path("talent/", include("gongjiang.talent.urls")),
+    path("public/supply-demand/", include("gongjiang.talent.public_urls")),
     path("", include("gongjiang.web.urls")),
 ]

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "gongjiang.policy",
     "gongjiang.training",
     "gongjiang.targets",
+    "gongjiang.talent",
     "gongjiang.web",
 ]
 

@@ -23,6 +23,7 @@ from gongjiang.core.services import jurisdiction_create, user_create
 from gongjiang.registry import services as registry
 from gongjiang.registry.choices import PRIORITY_GROUP_FIELDS
 from gongjiang.registry.validators import credit_code_with_check_digit, resident_id_with_check_digit
+from gongjiang.talent.demo import load_demo_records, load_demo_survey
 from gongjiang.training.services.certificates import number_ranges_load_reference
 
 JURISDICTIONS = [
@@ -244,6 +245,10 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
     )
     login("worker", Role.PERSON, f"{people[4].name}（职工）", admin, person=people[4])
     login("auditor", Role.AUDITOR, "审计 钱审计", admin)
+    # The skilled-talent survey (issue 7): a published round of every enterprise but the demo
+    # clerk's, and an open round that clerk can fill in online.
+    load_demo_survey(xq, actor=admin, skip_enterprise=enterprises[4])
+    load_demo_records(xq, actor=admin, people=people, institution=institutions[5])
     logins_path.parent.mkdir(parents=True, exist_ok=True)
     lines = [
         "# 演示账号（本机生成，请勿提交）",

@@ -137,6 +137,25 @@ PAGES: dict[str, Route] = {
         f"targets:{name}": Route(frozenset({Role.BUREAU_ADMIN}))
         for name in ("table_edit", "table_import", "table_template", "recipient_template")
     },
+    # Talent (issue 7): rounds for staff and enterprise clerks (a clerk only answers, for their own
+    # enterprise); answers, aggregates, the talent database and records for staff; the public
+    # 供求信息 page (aggregates of closed rounds) without log-in. round_other: another jurisdiction.
+    "talent:round_list": Route(STAFF | {Role.ENTERPRISE_CLERK}),
+    **{
+        f"talent:{name}": Route(STAFF, objects={"round_a": STAFF, "round_other": NONE})
+        for name in ("round_detail", "supply_demand", "supply_demand_xlsx")
+    },
+    "talent:import_template": Route(
+        frozenset({Role.BUREAU_ADMIN}),
+        objects={"round_a": frozenset({Role.BUREAU_ADMIN}), "round_other": NONE},
+    ),
+    "talent:response_form": Route(
+        frozenset({Role.ENTERPRISE_CLERK}),
+        objects={"round_a": frozenset({Role.ENTERPRISE_CLERK}), "round_other": NONE},
+    ),
+    **{f"talent:{name}": Route(STAFF) for name in ("talent_list", "talent_export", "record_list")},
+    "talent_public:supply_demand": Route(ALL, public=True),
+    "talent_public:supply_demand_xlsx": Route(ALL, public=True),
 }
 # Routes not driven by GET in this matrix, each with the reason.
 PAGE_EXEMPT = {
@@ -165,6 +184,9 @@ PAGE_EXEMPT = {
             "number_range_decide",
         )
     },
+    "talent:round_close": "仅 POST，权限由 talent 服务与页面测试覆盖",
+    "talent:proposal_create": "仅 POST，权限由 talent 服务与页面测试覆盖",
+    "talent:proposal_decide": "仅 POST，权限由 talent 服务与页面测试覆盖",
 }
 
 API: dict[str, Route] = {
@@ -202,6 +224,8 @@ API: dict[str, Route] = {
     "GET /api/targets/goals": Route(TRAINING_READERS),
     "GET /api/targets/drill": Route(TRAINING_READERS),
     "GET /api/targets/report.xlsx": Route(STAFF),
+    "GET /api/talent/rounds": PAGES["talent:round_list"],
+    "GET /api/talent/rounds/{round_id}/supply-demand": PAGES["talent:supply_demand"],
 }
 API_EXEMPT_PREFIXES = {
     "POST ": "写接口：权限与范围由各应用的服务测试覆盖（服务层统一校验角色与辖区）",
@@ -280,6 +304,10 @@ def _prepare(world: Any, route: str) -> None:
 
         targets_load_reference(actor=world.root, jurisdiction=world.jurisdiction)
         world.targets_loaded = True
+    if "talent" in route and not hasattr(world, "round_a"):
+        from gongjiang.talent.tests.factories import access_rounds
+
+        access_rounds(world)
 
 
 def _client_for(world: Any, role: str | None) -> Client:

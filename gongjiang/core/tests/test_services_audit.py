@@ -11,6 +11,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -489,6 +490,100 @@ CASES.update(
             **_targets_table_args(w), filename="t.csv", data=_table_csv()
         ),
         "targets.recipient_import": _recipient_case,
+    }
+)
+
+
+def _talent(w: Any) -> Any:
+    from gongjiang.talent.tests import factories
+
+    factories.talent_world(w)
+    return factories
+
+
+def _talent_answer(w: Any) -> Any:
+    from gongjiang.talent.survey import ResponseData
+
+    counts = dict.fromkeys(("level_senior", "age_31_40", "edu_college"), 5)
+    return ResponseData(
+        principal="孙经理",
+        principal_phone="",
+        ownership="private_corp",
+        size="medium",
+        business_field="石油化工",
+        staff_count=50,
+        average_monthly_wage=Decimal("5000"),
+        training_funds_drawn=Decimal("0"),
+        training_funds_used=Decimal("0"),
+        counts=counts,
+        filled_by="周会计",
+        filler_phone="",
+        filled_on=dt.date(2025, 6, 30),
+    )
+
+
+def _talent_proposal(w: Any) -> Any:
+    from gongjiang.talent.services import shortage_proposal_create
+    from gongjiang.talent.tests.factories import imported_scenario
+
+    imported_scenario(w)
+    return shortage_proposal_create(actor=w.root, survey_round=w.round, occupation=w.occupations["焊工"])
+
+
+CASES.update(
+    {
+        "talent.survey_round_create": lambda w: w.fn(
+            actor=w.root,
+            jurisdiction=w.jurisdiction,
+            title="2025年企业技能人才调查",
+            period="2025年",
+            year=2025,
+        ),
+        "talent.survey_round_close": lambda w: w.fn(
+            actor=w.root, survey_round=_talent(w).imported_scenario(w).round
+        ),
+        "talent.survey_response_submit": lambda w: w.fn(
+            actor=w.users["enterprise_clerk"], survey_round=_talent(w).open_round(w), data=_talent_answer(w)
+        ),
+        "talent.survey_import": lambda w: w.fn(
+            actor=w.root,
+            survey_round=_talent(w).open_round(w),
+            filename="r.csv",
+            data=_talent(w).survey_csv([_talent(w).survey_row(w.enterprise_a)]),
+        ),
+        "talent.shortage_proposal_create": lambda w: _talent_proposal(w),
+        "talent.shortage_proposal_decide": lambda w: w.fn(
+            actor=w.root, proposal=_talent_proposal(w), accept=True, effective_from=dt.date(2025, 9, 1)
+        ),
+        "talent.competition_create": lambda w: _talent(w).competition(w),
+        "talent.competition_result_record": lambda w: w.fn(
+            actor=w.root, competition=_talent(w).competition(w), person=w.employee_a, rank=1
+        ),
+        "talent.studio_create": lambda w: _talent(w).studio(w),
+        "talent.studio_assess": lambda w: w.fn(
+            actor=w.root,
+            studio=_talent(w).studio(w),
+            year=2025,
+            result="excellent",
+            assessed_on=dt.date(2025, 12, 20),
+        ),
+        "talent.title_award": lambda w: w.fn(
+            actor=w.root,
+            person=w.employee_a,
+            kind="chief_technician",
+            title_name="首席技师",
+            awarded_by="区人力资源和社会保障局",
+            awarded_on=dt.date(2025, 5, 1),
+        ),
+        "talent.platform_create": lambda w: w.fn(
+            actor=w.root,
+            jurisdiction=w.jurisdiction,
+            kind="training_base",
+            level="provincial",
+            name="甲化工高技能人才培训基地",
+            recognised_on=dt.date(2025, 5, 1),
+            enterprise=w.enterprise_a,
+        ),
     }
 )
 

@@ -229,7 +229,7 @@ def test_audit_list_is_newest_first_with_compact_json(client, world, auditor, bu
                 "补贴试算",
             ],
         ),
-        (Role.ENTERPRISE_CLERK, ["首页", "人员", "企业", "职业目录", "急需紧缺职业", "补贴试算"]),
+        (Role.ENTERPRISE_CLERK, ["首页", "人员", "企业", "职业目录", "急需紧缺职业", "人才调查", "补贴试算"]),
         (Role.PERSON, ["首页", "人员", "职业目录", "急需紧缺职业", "补贴试算"]),
         (
             Role.AUDITOR,
@@ -244,6 +244,8 @@ def test_audit_list_is_newest_first_with_compact_json(client, world, auditor, bu
                 "培训班",
                 "取证就业指标",
                 "任务进度",
+                "人才调查",
+                "高技能人才库",
                 "补贴试算",
                 "审计日志",
             ],
