@@ -74,3 +74,29 @@ def person_user(world):
 @pytest.fixture
 def auditor(world):
     return _user(world, Role.AUDITOR)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The one Debian Chromium of the run: Playwright's sync API allows one running instance per
+    process, so every browser test shares it (each test opens its own context)."""
+    from gongjiang.web.tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing: run scripts/ensure-chromium")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+def pytest_runtest_setup(item):
+    """`postgres_only` tests (real concurrency, triggers) are skipped on SQLite in one place."""
+    if item.get_closest_marker("postgres_only"):
+        from django.conf import settings
+
+        if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+            pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://…)")

@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/load.py [--workers 2] [--users 16] [--seconds 60]
 
 Starts the prod-check stack (`scripts/prod_stack.py`: a database of its own, created and dropped),
-seeds reviewers with TOTP secrets, institution clerks and a few hundred people, runs
+seeds reviewers with TOTP secrets, institution clerks and a few hundred people (and, with
+`GONGJIANG_LOAD_ATTENDANCE=1`, a running class with a face terminal for device check-ins), runs
 `benchmarks/locustfile.py` headless, and prints per request type: requests, failures, throughput
 and p50/p95/p99; and the CPU time each group of processes used during the run (app workers,
 PostgreSQL, Redis, the load generator), which names the bottleneck. The load generator and the app
@@ -64,6 +65,13 @@ for i in range(int(os.environ["N_CLERKS"])):
     user = user_create(actor=admin, username=f"clerk{i:03d}", password=password, role="institution_clerk",
                        jurisdictions=[j], institution=institution)
     users["clerks"].append({"username": user.username, "password": password})
+if os.environ.get("GONGJIANG_LOAD_ATTENDANCE") == "1":
+    # Device users (issue 5): a running class of N_TRAINEES and one face terminal with its key.
+    from gongjiang.training.smoke import running_class_for_checks
+
+    users["device"] = running_class_for_checks(
+        actor=admin, jurisdiction=j, trainees=int(os.environ.get("N_TRAINEES", "40")), tag="88"
+    )
 print("USERS=" + json.dumps(users))
 """
 
@@ -170,11 +178,20 @@ def main() -> int:
         )
         # The first reviewer calibrates; locust gets the others (a TOTP code works once per user).
         calibration = calibrate(stack, users_all["reviewers"][0], users_all["clerks"][0])
-        users = json.dumps({"reviewers": users_all["reviewers"][1:], "clerks": users_all["clerks"]})
-        print(
-            "考勤上报与审核队列：扩展点，尚未加入负载（/api/attendance 与审核队列由 issue 5/6 提供）。",
-            flush=True,
+        users = json.dumps(
+            {
+                "reviewers": users_all["reviewers"][1:],
+                "clerks": users_all["clerks"],
+                "device": users_all.get("device"),
+            }
         )
+        if users_all.get("device"):
+            print(
+                "考勤上报：Device 用户向 /api/attendance 发送设备签到（GONGJIANG_LOAD_ATTENDANCE=1）。",
+                flush=True,
+            )
+        else:
+            print("考勤上报：未启用（设置 GONGJIANG_LOAD_ATTENDANCE=1 以加入 Device 用户）。", flush=True)
         app = stack.app_pids()
         groups = {
             "app workers": lambda: app,

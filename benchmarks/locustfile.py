@@ -7,9 +7,12 @@ and institution clerks (password only). Each simulated user logs in once as a re
 - `GET /registry/people/`       a list page (25 rows of a few hundred people, masked)
 - `POST /login/ (clerk)`        a password log-in (the expensive part: PBKDF2 hashing)
 
-Extension points (issue 5 and later): device attendance posts and reviewers' queues. They run
-only when `GONGJIANG_LOAD_ATTENDANCE=1` and the spec has `/api/attendance`; until then they are
-absent from the mix and load.py says so.
+With `GONGJIANG_LOAD_ATTENDANCE=1` (load.py then seeds a running class and a face terminal), a
+`Device` user posts check-ins to `POST /api/attendance` with the terminal's key: each a new
+(person, second) inside a session window of the class's first day, so each writes a row and runs
+the anomaly detection;
+every tenth one is a replay of the one before (200, same record); and reviewers also read the
+anomaly queue and the filing review queue.
 
 Requests go straight to gunicorn as the TLS proxy would forward them (X-Forwarded-Proto: https);
 production cookies are Secure, so the cookie policy here sends them over loopback HTTP.
@@ -29,6 +32,7 @@ from locust import HttpUser, between, task
 USERS = json.loads(os.environ["GONGJIANG_LOAD_USERS"])
 REVIEWERS = itertools.cycle(USERS["reviewers"])
 CLERKS = itertools.cycle(USERS["clerks"])
+DEVICE = USERS.get("device")
 QUOTE = {
     "policy": "lanzhou-xinqu-2025",
     "date": "2025-06-01",
@@ -105,6 +109,20 @@ class Staff(HttpUser):
                 response.failure(f"list {response.status_code}")
 
     @task(1)
+    def reviewer_queues(self) -> None:
+        """With the device users on: the reviewer's anomaly queue (fed by their check-ins) and the
+        filing review queue."""
+        if not DEVICE:
+            return
+        for path, name in (
+            ("/training/anomalies/", "GET /training/anomalies/"),
+            ("/training/review/", "GET /training/review/"),
+        ):
+            with self.client.get(path, name=name, catch_response=True) as response:
+                if response.status_code != 200:
+                    response.failure(f"queue {response.status_code}")
+
+    @task(1)
     def clerk_log_in(self) -> None:
         """A separate browser: a clerk's password log-in and the first page."""
         clerk = next(CLERKS)
@@ -123,3 +141,52 @@ class Staff(HttpUser):
                 response.failure(f"clerk log-in {response.status_code}")
         self.client.cookies.clear()
         self.client.cookies.update(session_cookies)
+
+
+if DEVICE:
+    _moments = itertools.count()
+
+    class Device(HttpUser):
+        """A face terminal (issue 5): key in X-Device-Key, no session, no CSRF token."""
+
+        wait_time = between(0.05, 0.2)
+
+        def on_start(self) -> None:
+            self.client.headers.update({"X-Forwarded-Proto": "https", "X-Device-Key": DEVICE["key"]})
+            self.last: dict | None = None
+
+        def _body(self) -> dict:
+            n = next(_moments)
+            people = DEVICE["id_numbers"]
+            # Every trainee once per second inside the day's two check-in windows (07:30–11:00 and
+            # 12:30–16:00, 12,600 s each), so the check-ins count for sessions as real ones do.
+            second = n // len(people) % 25200
+            second += 7 * 3600 + 1800 if second < 12600 else 12 * 3600 + 1800 - 12600
+            clock = f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+            return {
+                "serial": DEVICE["serial"],
+                "id_number": people[n % len(people)],
+                "class_code": DEVICE["class_code"],
+                "occurred_at": f"{DEVICE['day']}T{clock}+08:00",
+                "method": "face",
+                "match_score": "93.00",
+            }
+
+        @task(9)
+        def check_in(self) -> None:
+            self.last = self._body()
+            with self.client.post(
+                "/api/attendance", json=self.last, name="POST /api/attendance", catch_response=True
+            ) as response:
+                if response.status_code != 201:
+                    response.failure(f"check-in {response.status_code}")
+
+        @task(1)
+        def replay(self) -> None:
+            if self.last is None:
+                return
+            with self.client.post(
+                "/api/attendance", json=self.last, name="POST /api/attendance (replay)", catch_response=True
+            ) as response:
+                if response.status_code != 200:
+                    response.failure(f"replay {response.status_code}")

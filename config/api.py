@@ -6,10 +6,11 @@ from ninja.security import django_auth
 
 from gongjiang.catalog.api import router as catalog_router
 from gongjiang.core.api import router as core_router
-from gongjiang.core.errors import DomainError, ImportRejected, PermissionDenied
+from gongjiang.core.errors import DomainError, ImportRejected, NotAuthenticated, PermissionDenied
 from gongjiang.funds.api import router as funds_router
 from gongjiang.policy.api import router as policy_router
 from gongjiang.registry.api import router as registry_router
+from gongjiang.talent.api import router as talent_router
 from gongjiang.targets.api import router as targets_router
 from gongjiang.training.api import router as training_router
 
@@ -27,11 +28,14 @@ api.add_router("/", policy_router)
 api.add_router("/", training_router)
 api.add_router("/", targets_router)
 api.add_router("/", funds_router)
+api.add_router("/", talent_router)
 
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    if isinstance(exc, PermissionDenied):
+    if isinstance(exc, NotAuthenticated):
+        status = 401
+    elif isinstance(exc, PermissionDenied):
         status = 403
     elif isinstance(exc, ImportRejected):
         status = 422

@@ -20,5 +20,8 @@ urlpatterns = [
     path("targets/", include("gongjiang.targets.urls")),
     path("funds/", include("gongjiang.funds.urls")),
     path("public/funds/", include("gongjiang.funds.public_urls")),
+    path("public/", include("gongjiang.training.public_urls")),
+    path("talent/", include("gongjiang.talent.urls")),
+    path("public/supply-demand/", include("gongjiang.talent.public_urls")),
     path("", include("gongjiang.web.urls")),
 ]

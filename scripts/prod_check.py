@@ -10,7 +10,8 @@ created and dropped here, and Redis for cache and sessions. Then, through HTTP o
  2. five wrong passwords lock an account name across both app processes;
  3. quotes (`POST /api/quote`) a case worked by hand from the policy text;
  4. opens a list page;
- 5. [extension point] posts device attendance when `/api/attendance` exists (issue 5);
+ 5. posts a device check-in to `/api/attendance` (issue 5): a class, trainees and a terminal made
+    through the training services; then a replay (same record) and a wrong key (401);
  6. runs a report job: queued by an app process, run by the worker, whose row records both
     process ids; they must differ and match the processes started here;
  7. logs out (the session ends) and checks the logs: JSON lines, no password, no secret, no query
@@ -123,26 +124,68 @@ def step_list_page(browser: Browser) -> None:
     check(status == 200 and "人员" in page, f"person list: {status}")
 
 
-def step_attendance(browser: Browser, spec: dict) -> None:
-    """EXTENSION POINT (issue 5): device attendance through `POST /api/attendance`.
+# A running class, its trainees and a face terminal, built through the training services on the
+# check's bare jurisdiction (`gongjiang/training/smoke.py`); prints the device's key once.
+ATTENDANCE_SEED = r"""
+import json
+from gongjiang.core.models import Jurisdiction, User
+from gongjiang.training.smoke import running_class_for_checks
 
-    Wire this when the training app lands: create (through its services or API) a class with a
-    trainee and a device credential, post one check-in the way a device does, and check the answer
-    and the stored row. Until then this step is skipped when the operation is absent."""
-    raise CheckFailed(
-        "POST /api/attendance 已出现在 OpenAPI 中，但 prod-check 的考勤步骤尚未接入："
-        "请在 scripts/prod_check.py 的 step_attendance 中按 issue 5 的设备接口实现（见 docs/deploy.md）。"
+seed = running_class_for_checks(
+    actor=User.objects.get(username="prodcheck-admin"),
+    jurisdiction=Jurisdiction.objects.get(code="lanzhou-xinqu"),
+    trainees=2,
+)
+print("SEED=" + json.dumps(seed))
+"""
+ROW_QUERY = (
+    "SELECT r.id, r.method, r.match_score, r.device_id IS NOT NULL FROM training_attendancerecord r "
+    "JOIN training_trainingclass c ON c.id = r.training_class_id WHERE c.code = '{code}'"
+)
+
+
+def step_attendance(stack: ProdStack, spec: dict) -> None:
+    """Device attendance through `POST /api/attendance` (issue 5): a terminal with its key in
+    `X-Device-Key` (no session, no CSRF token) posts one check-in; a replay answers 200 with the
+    same record; a wrong key 401; the row is in the database once."""
+    operation = spec["paths"]["/api/attendance"].get("post")
+    check(operation is not None, "POST /api/attendance missing from the spec")
+    output = stack.gongjiang("shell", "-c", ATTENDANCE_SEED)
+    seed = json.loads(next(line[5:] for line in output.splitlines() if line.startswith("SEED=")))
+    device = Browser(stack.base_url)  # a terminal: no cookies, no session
+    body = {
+        "serial": seed["serial"],
+        "id_number": seed["id_numbers"][0],
+        "class_code": seed["class_code"],
+        "occurred_at": f"{seed['day']}T07:55:00+08:00",
+        "method": "face",
+        "match_score": "93.50",
+    }
+    key = {"X-Device-Key": seed["key"]}
+    status, _h, text = device.post("/api/attendance", json_body=body, headers=key)
+    check(status == 201, f"device check-in: {status} {text[:300]}")
+    first = json.loads(text)
+    check(first["replay"] is False and first["match_score"] == "93.50", f"check-in answer: {first}")
+    status, _h, text = device.post("/api/attendance", json_body=body, headers=key)
+    check(status == 200 and json.loads(text)["id"] == first["id"], f"replay: {status} {text[:300]}")
+    status, _h, text = device.post("/api/attendance", json_body=body, headers={"X-Device-Key": "wrong" * 9})
+    check(
+        status == 401 and "设备密钥" in json.loads(text).get("message", ""),
+        f"wrong key must be 401: {status} {text[:200]}",
     )
+    rows = stack.psql(ROW_QUERY.format(code=seed["class_code"]), url=stack.db_url).strip().splitlines()
+    check(len(rows) == 1, f"expected one stored check-in, found {rows}")
+    check(rows[0].split("|")[:3] == [str(first["id"]), "face", "93.50"], f"stored row: {rows[0]}")
 
 
-def attendance_extension(browser: Browser) -> None:
+def attendance_extension(stack: ProdStack, browser: Browser) -> None:
     status, _h, body = browser.get("/api/openapi.json")
     check(status == 200, f"openapi.json: {status}")
     spec = json.loads(body)
     if "/api/attendance" in spec.get("paths", {}):
         start = time.monotonic()
-        step_attendance(browser, spec)
-        print(f"  ✓ 考勤：POST /api/attendance（{time.monotonic() - start:.1f}s）")
+        step_attendance(stack, spec)
+        print(f"  ✓ 考勤：POST /api/attendance 设备签到、重放与错误密钥（{time.monotonic() - start:.1f}s）")
     else:
         print("  - 考勤：跳过（/api/attendance 尚不存在；issue 5 的培训应用接入后启用此步骤）")
 
@@ -220,7 +263,7 @@ def main() -> int:
             step_lockout(stack)
             step_quote(browser)
             step_list_page(browser)
-            attendance_extension(browser)
+            attendance_extension(stack, browser)
             report = step_report(stack, browser, app_pids)
             step_login_again(stack, secret)
             step_logout(browser)

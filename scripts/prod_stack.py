@@ -79,9 +79,12 @@ class Browser:
         *,
         form: dict[str, str] | None = None,
         json_body: Any = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], str]:
         origin = f"https://{self.host}:{self.port}"
+        extra = headers or {}
         headers = {
+            **extra,
             "Host": f"{self.host}:{self.port}",
             "X-Forwarded-Proto": "https",
             "X-Forwarded-For": "127.0.0.1",

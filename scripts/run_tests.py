@@ -24,6 +24,8 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
+# No stage may take CI's whole budget: one that runs this long is stopped and reported as failed.
+STAGE_TIMEOUT = int(os.environ.get("GONGJIANG_STAGE_TIMEOUT", "2400"))
 PG_URL = os.environ.get("DATABASE_URL_PG", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 PROD_ENV = {
@@ -53,7 +55,8 @@ def pg_reachable() -> bool:
 
 def pytest_stage(extra_env: dict[str, str], args: list[str]) -> tuple[list[str], dict[str, str]]:
     env = {"DJANGO_SETTINGS_MODULE": "config.settings.test", **extra_env}
-    return [str(BIN / "pytest"), "-q", "-p", "no:randomly", *args], env
+    # A test stuck for 10 minutes prints every thread's stack, so a hang is diagnosable from the log.
+    return [str(BIN / "pytest"), "-q", "-p", "no:randomly", "-o", "faulthandler_timeout=600", *args], env
 
 
 def stages() -> list[tuple[str, list[str] | None, dict[str, str]]]:
@@ -118,12 +121,19 @@ def main() -> int:
             continue
         print(f"==> {name}: {' '.join(cmd[-3:])}", flush=True)
         start = time.monotonic()
-        result = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **env}, check=False)  # noqa: S603
+        try:
+            result = subprocess.run(  # noqa: S603
+                cmd, cwd=ROOT, env={**os.environ, **env}, check=False, timeout=STAGE_TIMEOUT
+            )
+            returncode = result.returncode
+        except subprocess.TimeoutExpired:
+            print(f"阶段 {name} 超过 {STAGE_TIMEOUT} 秒，已终止。", file=sys.stderr, flush=True)
+            returncode = -1
         elapsed = time.monotonic() - start
-        status = "ok" if result.returncode == 0 else f"FAILED ({result.returncode})"
+        status = "ok" if returncode == 0 else f"FAILED ({returncode})"
         timings.append((name, elapsed, status))
         print(f"<== {name}: {status} in {elapsed:.1f}s", flush=True)
-        if result.returncode != 0:
+        if returncode != 0:
             break
     print("\nstage times:")
     for name, elapsed, status in timings:

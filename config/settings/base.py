@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "gongjiang.training",
     "gongjiang.targets",
     "gongjiang.funds",
+    "gongjiang.talent",
     "gongjiang.web",
 ]
 

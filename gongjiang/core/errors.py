@@ -1,6 +1,7 @@
 """Domain errors: a machine-readable code plus a Chinese message a user can act on.
 
-Services raise them; views show `message`, the API returns them as 400/422 with `code`, and the
+Services raise them; views show `message`, the API returns them as 400/422 with `code` (403 for
+`PermissionDenied`, 401 for `NotAuthenticated`), and the
 CLI prints them to stderr with exit code 2.
 """
 
@@ -18,6 +19,13 @@ class DomainError(Exception):
 class PermissionDenied(DomainError):
     def __init__(self, message: str = "无权执行此操作") -> None:
         super().__init__("permission_denied", message)
+
+
+class NotAuthenticated(DomainError):
+    """A machine caller (an attendance device) without valid credentials: the API answers 401."""
+
+    def __init__(self, message: str = "未认证：缺少或无效的凭据") -> None:
+        super().__init__("not_authenticated", message)
 
 
 class ImportRejected(DomainError):

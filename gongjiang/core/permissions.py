@@ -53,6 +53,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "funds.pay": frozenset({Role.FINANCE_OFFICER, Role.BUREAU_ADMIN}),
     "funds.report": frozenset(JURISDICTION_READERS),
     "funds.manage": frozenset({Role.BUREAU_ADMIN}),
+    # Skilled-talent survey and database (台人社发〔2021〕17号 措施7, issue 7): bureau staff and the
+    # auditor read the rounds, aggregates, talent database and records of the whole jurisdiction; an
+    # enterprise clerk answers the survey for their own enterprise only (talent.selectors); a bureau
+    # admin opens and closes rounds, imports paper rounds, decides shortage proposals, keeps records.
+    "talent.read": frozenset(JURISDICTION_READERS),
+    "talent.respond": frozenset({Role.ENTERPRISE_CLERK}),
+    "talent.manage": frozenset({Role.BUREAU_ADMIN}),
     "calendar.manage": frozenset({Role.BUREAU_ADMIN}),
     "users.manage": frozenset({Role.BUREAU_ADMIN}),
     # Unmask one record's identifiers, stating a purpose each time (audited). Lists and exports

@@ -79,3 +79,11 @@ def reveal_purpose_text(purpose: str, note: str) -> str:
         raise DomainError("purpose_note_too_long", "目的说明不能超过200个字")
     label = str(RevealPurpose(purpose).label)
     return f"{label}：{note}" if note else label
+
+
+def mask_name(value: str) -> str:
+    """A person's name for public pages: the first character kept, the rest starred (张三 → 张*)."""
+    value = value.strip()
+    if len(value) < 2:
+        return "*" * len(value)
+    return value[0] + "*" * (len(value) - 1)

@@ -40,7 +40,7 @@ YES_NO = {"是": True, "否": False, "": False}
 
 
 def person_import_template() -> bytes:
-    example = ["张三", "620102199001011233", "农村", "13812345678", "中国农业银行", "6228480012345678901"]
+    example = ["张三", "620102199001021239", "农村", "13812345678", "中国农业银行", "6228480012345678901"]
     return write_xlsx({"人员导入": (COLUMNS, [example + ["否"] * len(FLAG_COLUMNS)])})
 
 

@@ -8,4 +8,4 @@ from ninja import Router
 router = Router(tags=["培训"])
 
 # The operations live beside each part of the lifecycle; importing them registers them on `router`.
-from . import api_filing  # noqa: E402, F401
+from . import api_closing, api_filing, api_follow_up, api_running  # noqa: E402, F401

@@ -13,12 +13,12 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from .models import AttendanceRecord, ClassSession, TrainingClass
+from .models import AttendanceRecord, ClassSession, Enrolment, TrainingClass
 
 EARLY_CHECK_IN = dt.timedelta(minutes=30)
 
 
-def _window(session: ClassSession) -> tuple[dt.datetime, dt.datetime]:
+def attendance_window(session: ClassSession) -> tuple[dt.datetime, dt.datetime]:
     zone = timezone.get_default_timezone()
     start = dt.datetime.combine(session.date, session.starts_at, tzinfo=zone) - EARLY_CHECK_IN
     end = dt.datetime.combine(session.date, session.ends_at, tzinfo=zone)
@@ -28,7 +28,7 @@ def _window(session: ClassSession) -> tuple[dt.datetime, dt.datetime]:
 def attended_sessions(training_class: TrainingClass) -> dict[int, set[int]]:
     """enrolment id → ids of the sessions attended."""
     sessions = list(training_class.sessions.all())
-    windows = [(s.pk, *_window(s)) for s in sessions]
+    windows = [(s.pk, *attendance_window(s)) for s in sessions]
     attended: dict[int, set[int]] = defaultdict(set)
     check_ins = AttendanceRecord.objects.filter(training_class=training_class).values_list(
         "enrolment_id", "occurred_at"
@@ -48,3 +48,15 @@ def attended_hours(training_class: TrainingClass) -> dict[int, int]:
         enrolment_id: sum(hours_of[s] for s in attended.get(enrolment_id, set()))
         for enrolment_id in training_class.enrolments.values_list("pk", flat=True)
     }
+
+
+def enrolment_attended_hours(enrolment: Enrolment) -> int:
+    """One trainee's attended class hours (the closing step reads this)."""
+    return attended_hours(enrolment.training_class).get(enrolment.pk, 0)
+
+
+def meets_minimum_hours(enrolment: Enrolment) -> bool:
+    """May this trainee be marked qualified as far as attendance goes? Attended hours at least the
+    class's minimum (`TrainingClass.required_hours`, 新民社发〔2025〕13号 四(一): A类不少于120课时 …).
+    The closing step must refuse `qualified` when this is False."""
+    return enrolment_attended_hours(enrolment) >= enrolment.training_class.required_hours

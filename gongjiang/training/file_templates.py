@@ -9,8 +9,9 @@ from .services.timetable import COLUMNS as TIMETABLE_COLUMNS
 
 
 def roster_template() -> bytes:
+    # Birth dates no test factory uses, so an example number never equals a seeded person's.
     example = [
-        ["张三", "620102199001011233", "13812345678", "农村", "农村转移就业劳动者", "否", "", "", ""],
+        ["张三", "620102199001021239", "13812345678", "农村", "农村转移就业劳动者", "否", "", "", ""],
         [
             "李四",
             "620102199203041234",

@@ -24,6 +24,10 @@ CLASS_TABS: list[ClassTab] = [
     ClassTab("roster", "花名册与预审", "training:class_roster"),
     ClassTab("timetable", "课程表", "training:class_timetable"),
     ClassTab("evidence", "材料与影像", "training:class_evidence"),
+    ClassTab("attendance", "考勤", "training:class_attendance"),
+    ClassTab("spot_checks", "抽查", "training:class_spot_checks"),
+    ClassTab("closing", "结班与发证", "training:class_closing"),
+    ClassTab("follow_up", "取证与就业跟踪", "training:class_follow_up"),
     ClassTab("timeline", "时间线", "training:class_timeline"),
 ]
 

@@ -16,6 +16,8 @@ from gongjiang.policy.model import Pack
 from .choices import TrainingType
 from .models import TrainingClass
 
+LIST_STATE_FACT = "institution_list_state"  # the fact of the lanzhou-xinqu-2025 benefits (四(三))
+
 # The engine's benefit for each training category (a project class is quoted as project training).
 BENEFIT_OF = {
     TrainingType.EMPLOYMENT: "training_subsidy",
@@ -74,8 +76,41 @@ def claim_facts(
     shortage: bool,
     certificate_obtained: bool = True,
     employed: bool = True,
+    pack: Pack | None = None,
 ) -> dict[str, Any]:
-    """The engine facts of a trainee's claim for this class (as in the quote contract)."""
+    """The engine facts of a trainee's claim for this class (as in the quote contract), with the
+    institution's current black/white list state where the pack knows that fact (四(三))."""
+    facts = _claim_facts(
+        training_class,
+        rural_or_lowincome=rural_or_lowincome,
+        shortage=shortage,
+        certificate_obtained=certificate_obtained,
+        employed=employed,
+    )
+    facts.update(list_state_facts(training_class, pack))
+    return facts
+
+
+def list_state_facts(training_class: TrainingClass, pack: Pack | None) -> dict[str, str]:
+    """`institution_list_state` — the 黑白名单 state the differentiated-subsidy factor reads (四(三)
+    按照取证率和就业率给予培训机构差异化补贴) — when the pack's benefit declares it; older packs
+    (lanzhou-xinqu-2024) do not, and an undeclared fact would be refused."""
+    if pack is None:
+        return {}
+    benefit = pack.benefits.get(benefit_for(training_class))
+    if benefit is None or LIST_STATE_FACT not in benefit.facts:
+        return {}
+    return {LIST_STATE_FACT: training_class.institution.list_state}
+
+
+def _claim_facts(
+    training_class: TrainingClass,
+    *,
+    rural_or_lowincome: bool,
+    shortage: bool,
+    certificate_obtained: bool,
+    employed: bool,
+) -> dict[str, Any]:
     benefit = benefit_for(training_class)
     occupation = training_class.occupation.name if training_class.occupation else None
     days = len({s.date for s in training_class.sessions.all()})

@@ -72,6 +72,7 @@ def roster_prechecks(training_class: TrainingClass) -> dict[int, dict[str, Any]]
             training_class,
             rural_or_lowincome=person.household_type == "rural" or person.is_urban_rural_dibao,
             shortage=shortage,
+            pack=pack,
         )
         requests.append(
             {

@@ -8,6 +8,7 @@ unit, that unit's; bureau admins, finance officers and auditors, every class of 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +20,21 @@ from gongjiang.core.calendar import working_days_between
 from gongjiang.core.choices import Role
 from gongjiang.core.permissions import jurisdiction_ids, require, role_of
 
-from .choices import ClassStatus, EnrolmentStatus, EvidenceKind, SessionKind
-from .models import ClassEvent, Enrolment, TrainingClass
+from .attendance_hours import attendance_window, attended_hours
+from .choices import AnomalyStatus, ClassStatus, EnrolmentStatus, EvidenceKind, SessionKind
+from .closing_checks import SPOT_CHECKS_MIN
+from .models import (
+    AnomalyFlag,
+    AttendanceDevice,
+    AttendanceRecord,
+    CertificateNumberRange,
+    ClassEvent,
+    ClassSession,
+    Enrolment,
+    SpotCheck,
+    TrainingCertificate,
+    TrainingClass,
+)
 
 # Practice should be at least 70% of the hours: 三(二) "按照理论培训和实操培训课程内容“3:7”比例".
 PRACTICE_SHARE_MIN = 0.7
@@ -114,4 +128,227 @@ def review_queue(user: Any, *, today: dt.date | None = None) -> list[QueueItem]:
 def classes_with_roster_counts(qs: QuerySet[TrainingClass]) -> QuerySet[TrainingClass]:
     return qs.annotate(
         trainee_count=Count("enrolments", filter=~Q(enrolments__status=EnrolmentStatus.WITHDRAWN))
+    )
+
+
+# --- Running the class (附件2 3.2) -------------------------------------------------------------
+
+# 附件2 3.2 过程管理: "新区民政司法和社保局各中心或就业科通过线上线下至少开展3次抽查". The closing step
+# refuses a class with fewer (`closing_checks.closing_problems`); one constant for both.
+MIN_SPOT_CHECKS = SPOT_CHECKS_MIN
+
+
+def spot_check_list(training_class: TrainingClass) -> QuerySet[SpotCheck]:
+    return training_class.spot_checks.select_related("reviewer").order_by("checked_on", "id")
+
+
+def spot_check_count(training_class: TrainingClass) -> int:
+    return training_class.spot_checks.count()
+
+
+def spot_checks_enough(training_class: TrainingClass) -> bool:
+    """At least MIN_SPOT_CHECKS (3) spot checks, online or on site, are recorded (附件2 3.2)."""
+    return spot_check_count(training_class) >= MIN_SPOT_CHECKS
+
+
+def device_key_hash(key: str) -> str:
+    """Device keys are 256-bit random strings: a plain SHA-256 is enough (nothing to brute-force)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def device_for_key(key: str) -> AttendanceDevice | None:
+    """The device a key belongs to (active or not: the service refuses an inactive one by name)."""
+    if not key:
+        return None
+    return (
+        AttendanceDevice.objects.select_related("institution").filter(key_hash=device_key_hash(key)).first()
+    )
+
+
+def device_list(user: Any) -> QuerySet[AttendanceDevice]:
+    """Devices the user manages: a clerk, their institution's; a bureau admin, their jurisdictions'."""
+    require(user, "training.devices")
+    qs = AttendanceDevice.objects.filter(jurisdiction_id__in=jurisdiction_ids(user)).select_related(
+        "institution"
+    )
+    if role_of(user) == Role.INSTITUTION_CLERK:
+        return qs.filter(institution_id=user.institution_id)
+    return qs
+
+
+def device_get(user: Any, pk: Any) -> AttendanceDevice:
+    found = device_list(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("设备不存在或无权查看")
+    return found
+
+
+def anomaly_queue(user: Any, *, status: str = AnomalyStatus.OPEN) -> QuerySet[AnomalyFlag]:
+    """Flags of the classes the user reviews (the reviewer's unit's; every class for a bureau admin)."""
+    require(user, "training.review")
+    qs = AnomalyFlag.objects.filter(training_class__in=class_list(user)).select_related(
+        "training_class", "person", "device", "resolved_by"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("day", "id")
+
+
+def anomaly_get(user: Any, pk: Any) -> AnomalyFlag:
+    found = anomaly_queue(user, status="").filter(pk=pk).first()
+    if found is None:
+        raise Http404("异常记录不存在或无权查看")
+    return found
+
+
+def class_anomalies(training_class: TrainingClass) -> QuerySet[AnomalyFlag]:
+    return training_class.anomalies.select_related("person", "device", "resolved_by").order_by("day", "id")
+
+
+def attendance_days(training_class: TrainingClass) -> list[dt.date]:
+    """The class's days: its timetable days, or its date range when it has no timetable."""
+    days = sorted(set(training_class.sessions.values_list("date", flat=True)))
+    if days:
+        return days
+    span = (training_class.end_date - training_class.start_date).days
+    return [training_class.start_date + dt.timedelta(days=i) for i in range(span + 1)]
+
+
+@dataclass(frozen=True)
+class SheetCell:
+    session: ClassSession
+    record: AttendanceRecord | None
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    enrolment: Enrolment
+    cells: list[SheetCell]
+
+
+def daily_sheet(training_class: TrainingClass, day: dt.date) -> tuple[list[ClassSession], list[SheetRow]]:
+    """The day's attendance sheet (考勤表): trainees × the day's sessions, each cell the first check-in
+    inside the session's window (30 minutes early to its end; `attendance_hours`), or None."""
+    sessions = list(training_class.sessions.filter(date=day).select_related("teacher"))
+    windows = [(s, *attendance_window(s)) for s in sessions]
+    records: dict[int, list[AttendanceRecord]] = {}
+    for record in (
+        AttendanceRecord.objects.filter(training_class=training_class, occurred_at__date=day)
+        .select_related("device")
+        .order_by("occurred_at", "id")
+    ):
+        records.setdefault(record.enrolment_id, []).append(record)
+    rows = []
+    for enrolment in enrolment_list(training_class):
+        mine = records.get(enrolment.pk, [])
+        cells = [
+            SheetCell(session, next((r for r in mine if start <= r.occurred_at <= end), None))
+            for session, start, end in windows
+        ]
+        rows.append(SheetRow(enrolment, cells))
+    return sessions, rows
+
+
+@dataclass(frozen=True)
+class HoursRow:
+    enrolment: Enrolment
+    attended_hours: int
+    required_hours: int
+
+    @property
+    def meets_minimum(self) -> bool:
+        return self.attended_hours >= self.required_hours
+
+
+def hours_table(training_class: TrainingClass) -> list[HoursRow]:
+    """Each trainee's attended hours against the class minimum (`attendance_hours.attended_hours`)."""
+    hours = attended_hours(training_class)
+    return [
+        HoursRow(e, hours.get(e.pk, 0), training_class.required_hours) for e in enrolment_list(training_class)
+    ]
+
+
+# Closing and certificates (附件2 3.2 结班, 附件4) ---------------------------------------------------
+
+
+def certificate_list(training_class: TrainingClass) -> QuerySet[TrainingCertificate]:
+    return TrainingCertificate.objects.filter(enrolment__training_class=training_class).select_related(
+        "enrolment__person"
+    )
+
+
+def certificate_get(user: Any, pk: Any) -> TrainingCertificate:
+    """A certificate of a class the user may read (404 otherwise)."""
+    found = (
+        TrainingCertificate.objects.filter(pk=pk, enrolment__training_class__in=class_list(user))
+        .select_related(
+            "enrolment__person",
+            "enrolment__training_class__institution",
+            "enrolment__training_class__service_unit",
+            "enrolment__training_class__occupation",
+            "enrolment__training_class__startup_course",
+        )
+        .first()
+    )
+    if found is None:
+        raise Http404("证书不存在或无权查看")
+    return found
+
+
+def number_range_list(user: Any) -> QuerySet[CertificateNumberRange]:
+    """The jurisdiction's certificate number ranges (every unit's: a reviewer sees what is taken)."""
+    require(user, "training.number_ranges")
+    return CertificateNumberRange.objects.filter(jurisdiction_id__in=jurisdiction_ids(user)).select_related(
+        "service_unit", "requested_by", "decided_by"
+    )
+
+
+def normalise_verification_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())[:16]
+
+
+@dataclass(frozen=True)
+class PublicCertificate:
+    """What the public verification page may show: nothing beyond these."""
+
+    holder: str
+    id_number: str
+    occupation: str
+    level: str
+    institution: str
+    issued_on: dt.date
+
+
+def certificate_verify(code: str) -> PublicCertificate | None:
+    """The public view of the certificate with this verification code (no log-in)."""
+    from gongjiang.core.pii import mask_name
+
+    code = normalise_verification_code(code)
+    if not code:
+        return None
+    certificate = (
+        TrainingCertificate.objects.filter(verification_code=code)
+        .select_related(
+            "enrolment__person",
+            "enrolment__training_class__institution",
+            "enrolment__training_class__occupation",
+            "enrolment__training_class__startup_course",
+        )
+        .first()
+    )
+    if certificate is None:
+        return None
+    training_class = certificate.enrolment.training_class
+    person = certificate.enrolment.person
+    if training_class.occupation is not None:
+        occupation = training_class.occupation.name
+    else:
+        occupation = training_class.startup_course.name if training_class.startup_course else ""
+    return PublicCertificate(
+        holder=mask_name(person.name),
+        id_number=person.id_number_masked,
+        occupation=occupation,
+        level=training_class.get_level_display() if training_class.level else "培训合格",
+        institution=training_class.institution.name,
+        issued_on=certificate.issued_on,
     )

@@ -23,6 +23,8 @@ from gongjiang.core.services import jurisdiction_create, user_create
 from gongjiang.registry import services as registry
 from gongjiang.registry.choices import PRIORITY_GROUP_FIELDS
 from gongjiang.registry.validators import credit_code_with_check_digit, resident_id_with_check_digit
+from gongjiang.talent.demo import load_demo_records, load_demo_survey
+from gongjiang.training.services.certificates import number_ranges_load_reference
 
 JURISDICTIONS = [
     ("lanzhou-xinqu", "兰州新区", "620100"),
@@ -155,6 +157,8 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
         code: registry.service_unit_create(actor=admin, jurisdiction=xq, code=code, name=name, kind=kind)
         for code, name, kind in SERVICE_UNITS
     }
+    # 培训合格证书号段 of 新民社发〔2025〕13号 附件4 (needs the two centres above).
+    number_ranges_load_reference(actor=admin, jurisdiction=xq)
     institutions = []
     for name, unit, qualification, state in INSTITUTIONS:
         inst = registry.institution_create(
@@ -241,6 +245,10 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
     )
     login("worker", Role.PERSON, f"{people[4].name}（职工）", admin, person=people[4])
     login("auditor", Role.AUDITOR, "审计 钱审计", admin)
+    # The skilled-talent survey (issue 7): a published round of every enterprise but the demo
+    # clerk's, and an open round that clerk can fill in online.
+    load_demo_survey(xq, actor=admin, skip_enterprise=enterprises[4])
+    load_demo_records(xq, actor=admin, people=people, institution=institutions[5])
     logins_path.parent.mkdir(parents=True, exist_ok=True)
     lines = [
         "# 演示账号（本机生成，请勿提交）",

@@ -88,8 +88,32 @@ PAGES: dict[str, Route] = {
     "training:timetable_template": Route(TRAINING_READERS),
     **{
         f"training:{name}": Route(TRAINING_READERS, objects=CLASS_OBJECTS)
-        for name in ("class_detail", "class_roster", "class_timetable", "class_evidence", "class_timeline")
+        for name in (
+            "class_detail",
+            "class_roster",
+            "class_timetable",
+            "class_evidence",
+            "class_timeline",
+            "class_attendance",
+            "class_spot_checks",
+            "class_closing",
+        )
     },
+    # Running the class (附件2 3.2): the anomaly queue for reviewers, devices for the institution side.
+    "training:anomaly_queue": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "training:device_list": Route(frozenset({Role.BUREAU_ADMIN, Role.INSTITUTION_CLERK})),
+    "training:certificate_pdf": Route(
+        TRAINING_READERS,
+        objects={"certificate_a": CLASS_OBJECTS["class_a"], "certificate_b": CLASS_OBJECTS["class_b"]},
+    ),
+    "training:number_ranges": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "training_public:certificate_verify": Route(ALL, public=True),
+    # Follow-up and KPIs (附件2 3.3, 四(三)): the class tab for its readers; the KPI page and export for
+    # staff and clerks (clerks: their institution's figures); the black/white list for bureau admins.
+    "training:class_follow_up": Route(TRAINING_READERS, objects=CLASS_OBJECTS),
+    "training:kpi": Route(TRAINING_READERS),
+    "training:kpi_export": Route(TRAINING_READERS),
+    "training:list_proposals": Route(frozenset({Role.BUREAU_ADMIN})),
     "training:class_edit": Route(
         TRAINING_READERS,
         objects={
@@ -140,6 +164,25 @@ PAGES: dict[str, Route] = {
     "funds:report_xlsx": Route(STAFF),
     "funds_public:notice_list": Route(ALL, public=True),
     "funds_public:notice_detail": Route(ALL, objects={"notice_a": ALL}, public=True),
+    # Talent (issue 7): rounds for staff and enterprise clerks (a clerk only answers, for their own
+    # enterprise); answers, aggregates, the talent database and records for staff; the public
+    # 供求信息 page (aggregates of closed rounds) without log-in. round_other: another jurisdiction.
+    "talent:round_list": Route(STAFF | {Role.ENTERPRISE_CLERK}),
+    **{
+        f"talent:{name}": Route(STAFF, objects={"round_a": STAFF, "round_other": NONE})
+        for name in ("round_detail", "supply_demand", "supply_demand_xlsx")
+    },
+    "talent:import_template": Route(
+        frozenset({Role.BUREAU_ADMIN}),
+        objects={"round_a": frozenset({Role.BUREAU_ADMIN}), "round_other": NONE},
+    ),
+    "talent:response_form": Route(
+        frozenset({Role.ENTERPRISE_CLERK}),
+        objects={"round_a": frozenset({Role.ENTERPRISE_CLERK}), "round_other": NONE},
+    ),
+    **{f"talent:{name}": Route(STAFF) for name in ("talent_list", "talent_export", "record_list")},
+    "talent_public:supply_demand": Route(ALL, public=True),
+    "talent_public:supply_demand_xlsx": Route(ALL, public=True),
 }
 # Routes not driven by GET in this matrix, each with the reason.
 PAGE_EXEMPT = {
@@ -158,6 +201,23 @@ PAGE_EXEMPT = {
     "funds:application_action": "仅 POST（材料、提交、审核完毕、发布公示），权限由 funds 服务与页面测试覆盖",
     "funds:notice_action": "仅 POST（处理异议、结束公示），权限由 funds 服务与页面测试覆盖",
     "funds:batch_action": "仅 POST（审批、导出银行文件、导入回盘），权限由 funds 服务与页面测试覆盖",
+    "training:class_anomaly_scan": "仅 POST（重新检测考勤异常），权限由 training 服务测试覆盖",
+    "training:anomaly_resolve": "仅 POST（核查考勤异常），由 training/tests/test_anomalies.py 覆盖",
+    "training:device_deactivate": "仅 POST（停用考勤设备），由 training/tests/test_attendance.py 覆盖",
+    **{
+        f"training:{name}": "仅 POST，权限由 training 服务与页面测试覆盖"
+        for name in (
+            "class_assess",
+            "class_closing_request",
+            "class_closing_review",
+            "number_range_add",
+            "number_range_request",
+            "number_range_decide",
+        )
+    },
+    "talent:round_close": "仅 POST，权限由 talent 服务与页面测试覆盖",
+    "talent:proposal_create": "仅 POST，权限由 talent 服务与页面测试覆盖",
+    "talent:proposal_decide": "仅 POST，权限由 talent 服务与页面测试覆盖",
 }
 
 API: dict[str, Route] = {
@@ -179,6 +239,17 @@ API: dict[str, Route] = {
     "GET /api/training/classes/{class_id}/checklist": PAGES["training:class_detail"],
     "GET /api/training/classes/{class_id}/roster": PAGES["training:class_detail"],
     "GET /api/training/review-queue": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "GET /api/training/classes/{class_id}/attended-hours": PAGES["training:class_detail"],
+    "GET /api/training/classes/{class_id}/spot-checks": PAGES["training:class_detail"],
+    "GET /api/training/anomalies": PAGES["training:anomaly_queue"],
+    "GET /api/training/devices": PAGES["training:device_list"],
+    "GET /api/training/classes/{class_id}/closing": PAGES["training:class_detail"],
+    "GET /api/training/classes/{class_id}/certificates": PAGES["training:class_detail"],
+    "GET /api/training/number-ranges": Route(frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})),
+    "GET /api/training/kpi/classes": PAGES["training:kpi"],
+    "GET /api/training/kpi/institutions": PAGES["training:kpi"],
+    "GET /api/training/classes/{class_id}/follow-up": PAGES["training:class_follow_up"],
+    "GET /api/training/list-proposals": PAGES["training:list_proposals"],
     "GET /api/targets/tables": Route(TRAINING_READERS),
     "GET /api/targets/progress": Route(TRAINING_READERS),
     "GET /api/targets/goals": Route(TRAINING_READERS),
@@ -190,6 +261,8 @@ API: dict[str, Route] = {
     "GET /api/funds/batches": Route(STAFF),
     "GET /api/funds/report": Route(STAFF),
     "GET /api/funds/report.xlsx": Route(STAFF),
+    "GET /api/talent/rounds": PAGES["talent:round_list"],
+    "GET /api/talent/rounds/{round_id}/supply-demand": PAGES["talent:supply_demand"],
 }
 API_EXEMPT_PREFIXES = {
     "POST ": "写接口：权限与范围由各应用的服务测试覆盖（服务层统一校验角色与辖区）",
@@ -234,7 +307,7 @@ def test_every_route_is_in_the_matrix():
 
 def _object(world: Any, name: str) -> Any:
     """An object of the world; training objects are made on first use (only their routes need them)."""
-    if name.startswith(("class_", "evidence_")) and not hasattr(world, name):
+    if name.startswith(("class_", "evidence_", "certificate_")) and not hasattr(world, name):
         from gongjiang.training.services.evidence import evidence_add
         from gongjiang.training.tests.factories import draft_class, pdf, training_world
 
@@ -254,6 +327,10 @@ def _object(world: Any, name: str) -> Any:
                     stream=stream,
                 ),
             )
+        from gongjiang.training.tests.closing_factories import certificate_row
+
+        world.certificate_a = certificate_row(world, world.class_a, world.trainee_a, "900001")
+        world.certificate_b = certificate_row(world, world.class_b, world.trainee_b, "900002")
     if name.startswith(("application_", "batch_", "notice_")) and not hasattr(world, name):
         _funds_objects(world)
     return getattr(world, name)
@@ -286,6 +363,10 @@ def _prepare(world: Any, route: str) -> None:
 
         targets_load_reference(actor=world.root, jurisdiction=world.jurisdiction)
         world.targets_loaded = True
+    if "talent" in route and not hasattr(world, "round_a"):
+        from gongjiang.talent.tests.factories import access_rounds
+
+        access_rounds(world)
 
 
 def _client_for(world: Any, role: str | None) -> Client:

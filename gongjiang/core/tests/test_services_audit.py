@@ -228,6 +228,75 @@ def _evidence_case(w: Any) -> Any:
     return w.fn(actor=w.clerk, training_class=f.draft_class(w), kind="venue_photo", name=name, stream=stream)
 
 
+def _closed_enrolment(w: Any) -> Any:
+    f = _training(w)
+    return f.closed_class(w, closed_on=dt.date(2025, 6, 30), qualified=1).enrolments.get()
+
+
+def _certificate_case(w: Any) -> Any:
+    from gongjiang.catalog.models import CertificateType
+
+    enrolment = _closed_enrolment(w)
+    return w.fn(
+        actor=w.clerk,
+        enrolment=enrolment,
+        certificate_type=CertificateType.objects.get(code="special_ability"),
+        number="ZX-0001",
+        issued_on=dt.date(2025, 7, 1),
+        issuer="某所",
+    )
+
+
+def _employment_case(w: Any) -> Any:
+    from gongjiang.training.tests.factories import pdf
+
+    enrolment = _closed_enrolment(w)
+    name, stream = pdf()
+    return w.fn(
+        actor=w.clerk,
+        enrolment=enrolment,
+        kind="labour_contract",
+        employer_name="某公司",
+        started_on=dt.date(2025, 7, 1),
+        file_name=name,
+        stream=stream,
+    )
+
+
+def _promotion_case(w: Any) -> Any:
+    f = _training(w)
+    name, stream = f.pdf()
+    return w.fn(
+        actor=w.clerk,
+        training_class=f.closed_class(w, closed_on=dt.date(2025, 6, 30), qualified=1),
+        held_on=dt.date(2025, 7, 1),
+        title="推介会",
+        employers="某公司",
+        attendee_count=1,
+        file_name=name,
+        stream=stream,
+    )
+
+
+def _proposal(w: Any) -> Any:
+    from gongjiang.training.models import ListChangeProposal
+
+    return ListChangeProposal.objects.create(
+        institution=w.institution_a, current_state="normal", proposed_state="white", rules=[], metrics={}
+    )
+
+
+CASES.update(
+    {
+        "training.certificate_record": _certificate_case,
+        "training.promotion_record": _promotion_case,
+        "training.employment_record": _employment_case,
+        "training.list_proposals_generate": lambda w: w.fn(actor=w.root, jurisdiction=w.jurisdiction),
+        "training.list_proposal_accept": lambda w: w.fn(actor=w.root, proposal=_proposal(w), reason="达标"),
+        "training.list_proposal_decline": lambda w: w.fn(actor=w.root, proposal=_proposal(w), reason="再议"),
+    }
+)
+
 CASES.update(
     {
         "training.class_create": lambda w: _training(w).draft_class(w),
@@ -253,6 +322,128 @@ CASES.update(
             enrolment=_training(w).ready_class(w, trainees=1).enrolments.get(), actor=w.clerk, reason="退训"
         ),
         "training.evidence_add": _evidence_case,
+    }
+)
+
+
+def _running(w: Any) -> tuple[Any, Any]:
+    """A running (approved) class of June 2025 with one trainee, and the factories module."""
+    f = _training(w)
+    return f, f.running_class(w, trainees=1)
+
+
+def _device_check_in_case(w: Any) -> Any:
+    f, training_class = _running(w)
+    terminal, _key = f.device(w)
+    return f.check_in(training_class, terminal, training_class.id_numbers[0], f.at(f.RUN_START, "07:55"))
+
+
+def _manual_check_in(w: Any, clock: str = "08:05") -> Any:
+    from gongjiang.training.services.attendance import attendance_record_manual
+
+    f, training_class = _running(w)
+    return attendance_record_manual(
+        actor=w.clerk,
+        enrolment=training_class.enrolments.get(),
+        occurred_at=f.at(f.RUN_START, clock),
+        reason="考勤机故障",
+    )
+
+
+def _device_register_case(w: Any) -> Any:
+    _training(w)
+    return w.fn(
+        actor=w.clerk, institution=w.institution_a, serial="FACE-AUDIT", name="人脸考勤机", method="face"
+    )
+
+
+def _resolve_case(w: Any) -> Any:
+    record = _manual_check_in(w, "17:30")  # outside the timetable: flagged
+    flag = record.training_class.anomalies.get()
+    return w.fn(actor=w.reviewer, flag=flag, status="explained", note="当天加课已核实")
+
+
+def _closing(w: Any) -> Any:
+    from gongjiang.training.tests import closing_factories
+
+    _training(w)
+    return closing_factories
+
+
+def _assessment_case(w: Any) -> Any:
+    from gongjiang.training.services.closing import AssessmentResult
+
+    training_class = _closing(w).closable_class(w, trainees=1, assess=False)
+    enrolment = training_class.enrolments.get()
+    return w.fn(
+        actor=w.clerk, training_class=training_class, results=[AssessmentResult(enrolment.pk, "qualified")]
+    )
+
+
+def _close_case(w: Any) -> Any:
+    from gongjiang.training.services.certificates import number_ranges_load_reference
+
+    f = _closing(w)
+    number_ranges_load_reference(actor=w.root, jurisdiction=w.jurisdiction)
+    return w.fn(actor=w.reviewer, training_class=f.closing_class(w, trainees=1), today=f.CLOSING_DAY)
+
+
+def _range_args(w: Any) -> dict[str, Any]:
+    _training(w)
+    return {
+        "service_unit": w.centre_1,
+        "category": "employment",
+        "year": 2026,
+        "first": "700001",
+        "last": "700100",
+    }
+
+
+def _range_request(w: Any, fn: Any = None) -> Any:
+    from gongjiang.training.services.certificates import number_range_request
+
+    args = _range_args(w)
+    return (fn or number_range_request)(actor=w.reviewer, reason="号段不足", **args)
+
+
+def _closing_request_case(w: Any) -> Any:
+    f = _closing(w)
+    return w.fn(actor=w.clerk, training_class=f.closable_class(w, trainees=1), today=f.CLOSING_DAY)
+
+
+CASES.update(
+    {
+        "training.device_register": _device_register_case,
+        "training.device_deactivate": lambda w: w.fn(
+            device=_training(w).device(w)[0], actor=w.clerk, reason="设备遗失"
+        ),
+        "training.attendance_record_device": _device_check_in_case,
+        "training.attendance_record_manual": lambda w: _manual_check_in(w),
+        "training.spot_check_record": lambda w: w.fn(
+            training_class=_running(w)[1],
+            actor=w.reviewer,
+            checked_on=dt.date(2025, 6, 3),
+            mode="online",
+            present_count=1,
+            findings="视频巡查正常",
+            outcome="compliant",
+        ),
+        "training.anomaly_scan": lambda w: w.fn(training_class=_running(w)[1], actor=w.reviewer),
+        "training.anomaly_resolve": _resolve_case,
+        "training.assessment_record": _assessment_case,
+        "training.class_closing_request": _closing_request_case,
+        "training.class_closing_return": lambda w: w.fn(
+            training_class=_closing(w).closing_class(w, trainees=1), actor=w.reviewer, reason="成绩单缺签字"
+        ),
+        "training.class_close": _close_case,
+        "training.number_range_add": lambda w: w.fn(
+            actor=w.root, jurisdiction=w.jurisdiction, citation="新民社发〔2026〕1号", **_range_args(w)
+        ),
+        "training.number_range_request": lambda w: _range_request(w, w.fn),
+        "training.number_range_decide": lambda w: w.fn(
+            actor=w.root, number_range=_range_request(w), approve=True
+        ),
+        "training.number_ranges_load_reference": lambda w: w.fn(actor=w.root, jurisdiction=w.jurisdiction),
     }
 )
 
@@ -364,6 +555,42 @@ def _funds_schedule(w: Any) -> Any:
     return InstalmentSchedule.objects.get()
 
 
+def _talent(w: Any) -> Any:
+    from gongjiang.talent.tests import factories
+
+    factories.talent_world(w)
+    return factories
+
+
+def _talent_answer(w: Any) -> Any:
+    from gongjiang.talent.survey import ResponseData
+
+    counts = dict.fromkeys(("level_senior", "age_31_40", "edu_college"), 5)
+    return ResponseData(
+        principal="孙经理",
+        principal_phone="",
+        ownership="private_corp",
+        size="medium",
+        business_field="石油化工",
+        staff_count=50,
+        average_monthly_wage=Decimal("5000"),
+        training_funds_drawn=Decimal("0"),
+        training_funds_used=Decimal("0"),
+        counts=counts,
+        filled_by="周会计",
+        filler_phone="",
+        filled_on=dt.date(2025, 6, 30),
+    )
+
+
+def _talent_proposal(w: Any) -> Any:
+    from gongjiang.talent.services import shortage_proposal_create
+    from gongjiang.talent.tests.factories import imported_scenario
+
+    imported_scenario(w)
+    return shortage_proposal_create(actor=w.root, survey_round=w.round, occupation=w.occupations["焊工"])
+
+
 CASES.update(
     {
         "funds.funds_config_load": lambda w: w.fn(actor=w.root, jurisdiction=w.jurisdiction),
@@ -467,6 +694,58 @@ CASES.update(
         )(_funds_batch(w, exported=True)),
         "funds.item_recover": lambda w: (lambda i: w.fn(actor=w.finance, item=i, reason="重复领取，已追回"))(
             _funds_paid_item(w)
+        ),
+        "talent.survey_round_create": lambda w: w.fn(
+            actor=w.root,
+            jurisdiction=w.jurisdiction,
+            title="2025年企业技能人才调查",
+            period="2025年",
+            year=2025,
+        ),
+        "talent.survey_round_close": lambda w: w.fn(
+            actor=w.root, survey_round=_talent(w).imported_scenario(w).round
+        ),
+        "talent.survey_response_submit": lambda w: w.fn(
+            actor=w.users["enterprise_clerk"], survey_round=_talent(w).open_round(w), data=_talent_answer(w)
+        ),
+        "talent.survey_import": lambda w: w.fn(
+            actor=w.root,
+            survey_round=_talent(w).open_round(w),
+            filename="r.csv",
+            data=_talent(w).survey_csv([_talent(w).survey_row(w.enterprise_a)]),
+        ),
+        "talent.shortage_proposal_create": lambda w: _talent_proposal(w),
+        "talent.shortage_proposal_decide": lambda w: w.fn(
+            actor=w.root, proposal=_talent_proposal(w), accept=True, effective_from=dt.date(2025, 9, 1)
+        ),
+        "talent.competition_create": lambda w: _talent(w).competition(w),
+        "talent.competition_result_record": lambda w: w.fn(
+            actor=w.root, competition=_talent(w).competition(w), person=w.employee_a, rank=1
+        ),
+        "talent.studio_create": lambda w: _talent(w).studio(w),
+        "talent.studio_assess": lambda w: w.fn(
+            actor=w.root,
+            studio=_talent(w).studio(w),
+            year=2025,
+            result="excellent",
+            assessed_on=dt.date(2025, 12, 20),
+        ),
+        "talent.title_award": lambda w: w.fn(
+            actor=w.root,
+            person=w.employee_a,
+            kind="chief_technician",
+            title_name="首席技师",
+            awarded_by="区人力资源和社会保障局",
+            awarded_on=dt.date(2025, 5, 1),
+        ),
+        "talent.platform_create": lambda w: w.fn(
+            actor=w.root,
+            jurisdiction=w.jurisdiction,
+            kind="training_base",
+            level="provincial",
+            name="甲化工高技能人才培训基地",
+            recognised_on=dt.date(2025, 5, 1),
+            enterprise=w.enterprise_a,
         ),
     }
 )

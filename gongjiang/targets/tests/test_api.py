@@ -74,7 +74,10 @@ def test_goals_with_progress(scenario):
     data = client_for(scenario.root).get("/api/targets/goals?year=2025&as_of=2025-06-30").json()
     goals = {g["key"]: g for g in data}
     assert goals["lzxq-2025-employment-employed"]["progress"] == 3
-    assert goals["lzxq-2025-skilled"]["status"] == "not_connected"
+    # 新增技能人才 (talent.new_skilled, registered by the talent app): distinct people with a
+    # skill-level certificate issued 1 Jan – 30 June: p1 (初级工, 1 June) and c2's second trainee
+    # (高级工, 10 June); c1's second certificate is dated 15 July, c3's is a training certificate
+    assert (goals["lzxq-2025-skilled"]["status"], goals["lzxq-2025-skilled"]["progress"]) == ("measured", 2)
     assert goals["lzxq-2025-training-total"]["quote"] == "全年共开展职业技能培训1.2万人次"
 
 

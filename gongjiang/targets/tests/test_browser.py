@@ -4,13 +4,12 @@ to its classes). Debian's chromium driven by Playwright, as in gongjiang/web/tes
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
 
 from gongjiang.targets.services import targets_load_reference
-from gongjiang.web.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, log_in, requested_hosts
+from gongjiang.web.tests.test_browser import LOCAL_HOSTS, log_in, requested_hosts
 
 from .factories import closed_class, targets_world
 
@@ -19,22 +18,9 @@ pytestmark = pytest.mark.browser
 SCREENSHOT = Path("/tmp/gongjiang-targets-dashboard.png")  # noqa: S108
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: run scripts/ensure-chromium")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
-    playwright.stop()
-
-
 @pytest.fixture
-def tab(chromium):
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+def tab(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.requested_urls = []
     page.on("request", lambda request: page.requested_urls.append(request.url))

@@ -210,8 +210,8 @@ def test_goal_progress(scenario):
     # then the training total includes the recipient (the 2025 table counts them)
     assert (total.value, total.status, total.percent) == (10, "measured", D("0.1"))
     assert (employed.value, employed.met) == (3, False)
-    # a talent measure before the talent app registers: not connected, not zero
-    assert (platform.value, platform.status) == (None, "not_connected")
+    # a talent measure (registered by the talent app): no provincial platform recorded in 2025
+    assert (platform.value, platform.status) == (0, "measured")
 
 
 def test_a_registered_talent_measure_is_used(tw, monkeypatch):
@@ -228,13 +228,14 @@ def test_a_registered_talent_measure_is_used(tw, monkeypatch):
         extensions.register_measure("talent.unknown", lambda j, s, e: 0)
 
 
-def test_without_the_talent_app_no_class_is_at_a_national_base(tw):
+def test_without_a_recorded_national_base_no_class_is_at_a_national_base(tw):
     w = tw
     targets_load_reference(actor=w.root, jurisdiction=w.jurisdiction)
     closed_class(w, closed_on=dt.date(2025, 5, 1), qualified=2, institution=w.institution_b)
     # when
     counts = period_counts(Scope(w.jurisdiction), dt.date(2025, 1, 1), AS_OF)
-    # then the extension point is empty: nothing in the 其中：国家级基地承接 columns
+    # then the talent app answers (connected) but records no national base: nothing in the
+    # 其中：国家级基地承接 columns
     assert counts[(w.centre_2.pk, "employment")] == 2
     assert counts[(w.centre_2.pk, "employment_national_base")] == 0
-    assert extensions.national_bases_connected() is False
+    assert extensions.national_bases_connected() is True

@@ -110,7 +110,8 @@ def test_goals_page_cites_each_goal_and_measures_what_it_can(dashboard_world):
     assert "新民社发〔2025〕13号" in html and "二、重点任务（一）重点群体技能助航行动" in html
     assert "新政办发〔2024〕31号" in html
     assert "<strong>6人次</strong>" in html  # 全年开展职业技能培训: 6 so far
-    assert "待接入" in html  # talent measures
+    # talent measures, registered by the talent app: no provincial platform recorded (新增1个)
+    assert "<strong>0个</strong>" in html and "待接入" not in html
 
 
 def entry_post(**overrides):

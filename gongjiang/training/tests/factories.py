@@ -32,6 +32,7 @@ from gongjiang.registry.tests.factories import make_person, new_id_number
 
 from ..choices import EvidenceKind
 from ..services import evidence, filing, roster, timetable
+from ..services import follow_up as follow_up_services
 
 _unique = itertools.count(1)
 
@@ -230,3 +231,144 @@ def existing_person_row(person: Any, id_number: str, **values: str) -> dict[str,
 def registered_person(w: Any, name: str, **kwargs: Any) -> tuple[Any, str]:
     id_number = kwargs.pop("id_number", None) or new_id_number(birth="19930808")
     return make_person(w.root, w.jurisdiction, name, id_number=id_number, **kwargs), id_number
+
+
+# --- Running the class (附件2 3.2) -------------------------------------------------------------
+
+# A class that ran in June 2025 (Monday 2 June to Monday 16 June), filed and approved before it
+# started, so check-ins on its days are in the past and never "in the future".
+RUN_START = dt.date(2025, 6, 2)
+
+
+def at(day: dt.date, clock: str) -> dt.datetime:
+    """An aware instant on `day` at local (Asia/Shanghai) time `clock` ("07:55" or "07:55:03")."""
+    parts = [int(p) for p in clock.split(":")]
+    return dt.datetime.combine(day, dt.time(*parts), tzinfo=timezone.get_default_timezone())
+
+
+def running_class(w: Any, *, trainees: int = 3, start: dt.date = RUN_START, **overrides: Any) -> Any:
+    """An approved (running) class with `trainees` new trainees; `id_numbers` lists their clear ID
+    numbers in roster order (what a device sends)."""
+    training_class = draft_class(w, start=start, **overrides)
+    timetable.timetable_import(
+        actor=w.clerk,
+        training_class=training_class,
+        filename="课程表.csv",
+        data=timetable_csv(training_class),
+    )
+    add_filing_evidence(w, training_class)
+    rows = [new_trainee_row() for _ in range(trainees)]
+    if rows:
+        roster.roster_import(
+            actor=w.clerk, training_class=training_class, filename="花名册.csv", data=roster_csv(rows)
+        )
+    filing.class_submit(actor=w.clerk, training_class=training_class, today=start - dt.timedelta(days=3))
+    approved = filing.class_approve(actor=w.reviewer, training_class=training_class, note="材料齐全")
+    approved.refresh_from_db()
+    approved.id_numbers = [row["身份证号"] for row in rows]
+    return approved
+
+
+def device(w: Any, *, institution: Any = None, method: str = "face", serial: str = "") -> tuple[Any, str]:
+    from ..services.attendance import device_register
+
+    return device_register(
+        actor=w.clerk if institution is None else w.root,
+        institution=institution or w.institution_a,
+        serial=serial or f"FACE-{next(_unique):04d}",
+        name="实训楼人脸考勤机",
+        method=method,
+    )
+
+
+def check_in(
+    training_class: Any, terminal: Any, id_number: str, when: dt.datetime, score: str = "92.50", **kw: Any
+) -> Any:
+    """A device check-in through the service (what `POST /api/attendance` calls)."""
+    from decimal import Decimal
+
+    from ..services.attendance import attendance_record_device
+
+    fields = {
+        "device": terminal,
+        "serial": terminal.serial,
+        "id_number": id_number,
+        "class_code": training_class.code,
+        "occurred_at": when,
+        "method": terminal.method,
+        "match_score": Decimal(score),
+    }
+    fields.update(kw)
+    return attendance_record_device(**fields)
+
+
+def closed_class(
+    w: Any, *, closed_on: dt.date, qualified: int = 5, unqualified: int = 0, days: int = 15, **overrides: Any
+) -> Any:
+    """A class closed on `closed_on` with `qualified` + `unqualified` trainees, made directly (the
+    closing and its certificates are built and tested by their own services): 15 days of training
+    ending four days before the closing."""
+    from ..choices import ClassStatus, EnrolmentStatus
+    from ..models import Enrolment, TrainingClass
+
+    start = closed_on - dt.timedelta(days=days + 3)
+    training_class = ready_class(
+        w,
+        trainees=qualified + unqualified,
+        start_date=start,
+        end_date=start + dt.timedelta(days=days - 1),
+        **overrides,
+    )
+    TrainingClass.objects.filter(pk=training_class.pk).update(status=ClassStatus.CLOSED, closed_on=closed_on)
+    ids = list(training_class.enrolments.order_by("id").values_list("pk", flat=True))
+    Enrolment.objects.filter(pk__in=ids[:qualified]).update(status=EnrolmentStatus.QUALIFIED)
+    Enrolment.objects.filter(pk__in=ids[qualified:]).update(status=EnrolmentStatus.UNQUALIFIED)
+    training_class.refresh_from_db()
+    return training_class
+
+
+# Follow-up (附件2 3.3) of a class closed on 2025-06-30 (due 2025-09-30), recorded on 2025-10-08.
+IN_PERIOD = dt.date(2025, 8, 1)
+LATE = dt.date(2025, 10, 8)
+
+
+def certify(tw, enrolment, *, issued_on=IN_PERIOD, kind="skill_level_certificate", today=LATE):
+    number = f"S{enrolment.pk:04d}{issued_on:%m%d}{kind[:3]}"
+    return follow_up_services.certificate_record(
+        actor=tw.clerk,
+        enrolment=enrolment,
+        certificate_type=CertificateType.objects.get(code=kind),
+        number=number,
+        issued_on=issued_on,
+        issuer="兰州新区职业技能鉴定所",
+        today=today,
+    )
+
+
+def employ(tw, enrolment, *, started_on=IN_PERIOD, today=LATE):
+    name, stream = pdf()
+    return follow_up_services.employment_record(
+        actor=tw.clerk,
+        enrolment=enrolment,
+        kind="labour_contract",
+        employer_name="兰州新区某制造有限公司",
+        started_on=started_on,
+        file_name=name,
+        stream=stream,
+        today=today,
+    )
+
+
+def promote(tw, training_class, *, held_on=IN_PERIOD, today=LATE):
+    name, stream = pdf()
+    return follow_up_services.promotion_record(
+        actor=tw.clerk,
+        training_class=training_class,
+        held_on=held_on,
+        title="焊工岗位专场推介会",
+        employers="甲公司、乙公司",
+        attendee_count=1,
+        file_name=name,
+        stream=stream,
+        today=today,
+    )

@@ -5,7 +5,6 @@ Run `scripts/ensure-chromium` once to install /usr/bin/chromium. Only these test
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,7 +38,17 @@ ALL_NAV = [
     "急需紧缺职业",
     "培训班",
     "开班审核",
+    "考勤异常",
+    "考勤设备",
+    "证书号段",
+    "取证就业指标",
+    "黑白名单",
     "任务进度",
+    "资金申请",
+    "资金审核",
+    "资金拨付",
+    "人才调查",
+    "高技能人才库",
     "补贴试算",
     "政策测算",
     "审计日志",
@@ -52,8 +61,10 @@ def _without(*labels: str) -> list[str]:
 
 EXPECTED_NAV = {
     Role.BUREAU_ADMIN: ALL_NAV,
-    Role.CENTRE_REVIEWER: _without("审计日志", "政策测算"),
-    Role.FINANCE_OFFICER: _without("审计日志", "政策测算", "开班审核"),
+    Role.CENTRE_REVIEWER: _without("审计日志", "政策测算", "考勤设备", "黑白名单", "资金拨付"),
+    Role.FINANCE_OFFICER: _without(
+        "审计日志", "政策测算", "开班审核", "考勤异常", "考勤设备", "证书号段", "黑白名单", "资金审核"
+    ),
     Role.INSTITUTION_CLERK: [
         "首页",
         "人员",
@@ -62,29 +73,30 @@ EXPECTED_NAV = {
         "职业目录",
         "急需紧缺职业",
         "培训班",
+        "考勤设备",
+        "取证就业指标",
         "任务进度",
+        "资金申请",
         "补贴试算",
     ],
-    Role.ENTERPRISE_CLERK: ["首页", "人员", "企业", "职业目录", "急需紧缺职业", "补贴试算"],
-    Role.PERSON: ["首页", "人员", "职业目录", "急需紧缺职业", "补贴试算"],
-    Role.AUDITOR: _without("政策测算", "开班审核"),
+    Role.ENTERPRISE_CLERK: [
+        "首页",
+        "人员",
+        "企业",
+        "职业目录",
+        "急需紧缺职业",
+        "资金申请",
+        "人才调查",
+        "补贴试算",
+    ],
+    Role.PERSON: ["首页", "人员", "职业目录", "急需紧缺职业", "资金申请", "补贴试算"],
+    Role.AUDITOR: _without(
+        "政策测算", "开班审核", "考勤异常", "考勤设备", "证书号段", "黑白名单", "资金审核", "资金拨付"
+    ),
 }
 CLEAR_ID_ROLES = {Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER, Role.FINANCE_OFFICER}
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: run scripts/ensure-chromium")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 @pytest.fixture

@@ -40,5 +40,25 @@ def test_demo_data_set(tmp_path):
     text = (tmp_path / "demo-logins.txt").read_text(encoding="utf-8")
     assert all(login.password in text for login in logins)
     assert len({login.password for login in logins}) == len(logins)
+    # the 培训合格证 number ranges of 附件4 (six: two centres × 就业 / 岗位 / 创业)
+    from gongjiang.training.models import CertificateNumberRange
+
+    assert CertificateNumberRange.objects.filter(year=2025, status="approved").count() == 6
+    # the skilled-talent survey: a published round of 19 enterprises, an open one for the clerk
+    from gongjiang.talent.aggregates import demand_supply, structure
+    from gongjiang.talent.models import SurveyRound
+
+    published = SurveyRound.objects.get(status="closed")
+    assert published.responses.count() == 19
+    assert structure(published).skilled > 0 and demand_supply(published)
+    assert SurveyRound.objects.filter(status="open").count() == 1
+    from gongjiang.talent.models import CompetitionResult, MasterStudio, TalentPlatform, TalentTitle
+
+    assert CompetitionResult.objects.count() == 3
+    assert (MasterStudio.objects.count(), TalentTitle.objects.count(), TalentPlatform.objects.count()) == (
+        1,
+        1,
+        1,
+    )
     # and every write went through the audit trail
     assert audit_verify().ok

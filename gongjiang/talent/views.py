@@ -1,0 +1,386 @@
+"""Pages of the talent app: survey rounds (opening, import of paper rounds, closing), the online
+调查表 for enterprise clerks, the bureau's supply/demand analysis with shortage proposals, the
+high-skill talent database, the records of competitions/studios/titles/platforms, and the public
+供求信息 page (aggregates of closed rounds, no log-in). Views only call selectors and services."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongjiang.catalog.models import Occupation, SkillLevel
+from gongjiang.core.errors import DomainError, ImportRejected
+from gongjiang.core.errors import PermissionDenied as DomainPermissionDenied
+from gongjiang.core.permissions import has_capability
+from gongjiang.registry.models import Enterprise
+
+from . import aggregates, exports, file_templates, selectors, services
+from .forms import DecisionForm, ImportForm, ProposalForm, ResponseForm, RoundForm, initial_from
+from .models import ShortageProposal
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _domain_denial_is_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainPermissionDenied as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    return wrapper
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionDenied
+
+
+def _download(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@_domain_denial_is_403
+@require_http_methods(["GET", "POST"])
+def round_list_view(request: HttpRequest) -> HttpResponse:
+    rounds = list(selectors.round_list(request.user).order_by("-year", "-id"))
+    can_manage = has_capability(request.user, "talent.manage")
+    form = RoundForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        _require(request, "talent.manage")
+        if form is not None and form.is_valid():
+            try:
+                survey_round = services.survey_round_create(
+                    actor=request.user,
+                    jurisdiction=selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction")),
+                    **form.cleaned_data,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已开始调查：{survey_round.title}")
+                return redirect("talent:round_detail", pk=survey_round.pk)
+    own: dict[int, Any] = {}
+    if has_capability(request.user, "talent.respond"):
+        for survey_round in rounds:
+            response = selectors.own_response(request.user, survey_round)
+            if response is not None:
+                own[survey_round.pk] = response
+    return render(
+        request,
+        "talent/round_list.html",
+        {
+            "rounds": [(r, own.get(r.pk)) for r in rounds],
+            "form": form,
+            "can_read": has_capability(request.user, "talent.read"),
+            "can_respond": has_capability(request.user, "talent.respond"),
+        },
+    )
+
+
+@login_required
+@_domain_denial_is_403
+@require_http_methods(["GET", "POST"])
+def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "talent.read")
+    survey_round = selectors.round_get(request.user, pk)
+    can_manage = has_capability(request.user, "talent.manage")
+    form = ImportForm(request.POST or None, request.FILES or None) if can_manage else None
+    row_errors: list[dict[str, Any]] = []
+    if request.method == "POST":
+        _require(request, "talent.manage")
+        if form is not None and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                imported = services.survey_import(
+                    actor=request.user, survey_round=survey_round, filename=upload.name, data=upload.read()
+                )
+            except ImportRejected as exc:
+                form.add_error(None, exc.message)
+                row_errors = exc.errors
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已导入 {len(imported)} 家企业的调查表")
+                return redirect("talent:round_detail", pk=survey_round.pk)
+    return render(
+        request,
+        "talent/round_detail.html",
+        {
+            "round": survey_round,
+            "responses": selectors.response_list(request.user, survey_round).prefetch_related(
+                "demand_lines__occupation", "demand_lines__level"
+            ),
+            "form": form if survey_round.is_open else None,
+            "row_errors": row_errors,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@login_required
+@_domain_denial_is_403
+@require_POST
+def round_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "talent.manage")
+    survey_round = selectors.round_get(request.user, pk)
+    try:
+        services.survey_round_close(actor=request.user, survey_round=survey_round)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "调查已结束，汇总结果已在公开供求信息页发布")
+    return redirect("talent:round_detail", pk=survey_round.pk)
+
+
+@login_required
+@_domain_denial_is_403
+@require_GET
+def import_template_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "talent.manage")
+    survey_round = selectors.round_get(request.user, pk)
+    return _download(file_templates.survey_template(survey_round), "talent-survey-template.xlsx")
+
+
+@login_required
+@_domain_denial_is_403
+@require_http_methods(["GET", "POST"])
+def response_form_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The online 调查表: an enterprise clerk fills in their own enterprise's answer."""
+    _require(request, "talent.respond")
+    survey_round = selectors.round_get(request.user, pk)
+    existing = selectors.own_response(request.user, survey_round)
+    enterprise_id = getattr(request.user, "enterprise_id", None) or -1
+    enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise Http404("账号未关联企业")
+    initial: dict[str, Any] = (
+        initial_from(existing)
+        if existing
+        else {
+            "ownership": enterprise.ownership,
+            "size": enterprise.size,
+            "business_field": enterprise.business_field,
+        }
+    )
+    form = ResponseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_response_submit(
+                actor=request.user, survey_round=survey_round, data=form.to_data()
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "调查表已提交" if existing is None else "调查表已更新")
+            return redirect("talent:round_list")
+    return render(
+        request,
+        "talent/response_form.html",
+        {"round": survey_round, "form": form, "enterprise": enterprise, "existing": existing},
+    )
+
+
+def _analysis_context(survey_round: Any) -> dict[str, Any]:
+    return {
+        "round": survey_round,
+        "structure": aggregates.structure(survey_round),
+        "demand": aggregates.demand_supply(survey_round),
+        "wages": aggregates.wage_levels(survey_round),
+    }
+
+
+@login_required
+@_domain_denial_is_403
+@require_GET
+def supply_demand_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "talent.read")
+    survey_round = selectors.round_get(request.user, pk)
+    context = _analysis_context(survey_round)
+    context.update(
+        {
+            "candidates": {r.occupation_id for r in aggregates.shortage_candidates(survey_round)},
+            "proposals": survey_round.proposals.select_related("occupation", "shortage_entry"),
+            "can_manage": has_capability(request.user, "talent.manage"),
+            "decision_form": DecisionForm(),
+        }
+    )
+    return render(request, "talent/supply_demand.html", context)
+
+
+@login_required
+@_domain_denial_is_403
+@require_GET
+def supply_demand_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "talent.read")
+    survey_round = selectors.round_get(request.user, pk)
+    return _download(exports.supply_demand_xlsx(survey_round), f"supply-demand-{survey_round.pk}.xlsx")
+
+
+@login_required
+@_domain_denial_is_403
+@require_POST
+def proposal_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "talent.manage")
+    survey_round = selectors.round_get(request.user, pk)
+    form = ProposalForm(request.POST)
+    occupation = (
+        Occupation.objects.filter(pk=form.data.get("occupation") or 0).first() if form.is_valid() else None
+    )
+    if occupation is None:
+        messages.error(request, "请选择要提议的职业(工种)")
+    else:
+        try:
+            services.shortage_proposal_create(
+                actor=request.user,
+                survey_round=survey_round,
+                occupation=occupation,
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已提议将“{occupation.name}”列入急需紧缺职业目录")
+    return redirect("talent:supply_demand", pk=survey_round.pk)
+
+
+@login_required
+@_domain_denial_is_403
+@require_POST
+def proposal_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "talent.manage")
+    proposal = ShortageProposal.objects.filter(pk=pk).select_related("survey_round").first()
+    if proposal is None:
+        raise Http404("提议不存在")
+    survey_round = selectors.round_get(request.user, proposal.survey_round_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "决定无效")
+    else:
+        data = form.cleaned_data
+        try:
+            services.shortage_proposal_decide(
+                actor=request.user,
+                proposal=proposal,
+                accept=data["decision"] == "accept",
+                effective_from=data.get("effective_from"),
+                reason=data.get("reason", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已记录决定")
+    return redirect("talent:supply_demand", pk=survey_round.pk)
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _talent_filter(request: HttpRequest) -> selectors.TalentFilter:
+    return selectors.TalentFilter(
+        occupation_id=_int(request.GET.get("occupation")),
+        min_rank=_int(request.GET.get("level")) or 3,
+        enterprise_id=_int(request.GET.get("enterprise")),
+        name=request.GET.get("name", "")[:60],
+    )
+
+
+@login_required
+@_domain_denial_is_403
+@require_GET
+def talent_list_view(request: HttpRequest) -> HttpResponse:
+    _require(request, "talent.read")
+    jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
+    flt = _talent_filter(request)
+    rows = selectors.talent_list(request.user, jurisdiction, flt)
+    return render(
+        request,
+        "talent/talent_list.html",
+        {
+            "jurisdiction": jurisdiction,
+            "rows": rows,
+            "filter": flt,
+            "occupations": Occupation.objects.filter(is_active=True).order_by("name"),
+            "levels": SkillLevel.objects.filter(rank__gte=3).order_by("rank"),
+            "enterprises": Enterprise.objects.filter(jurisdiction=jurisdiction, is_deleted=False).order_by(
+                "name"
+            ),
+            "querystring": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+@_domain_denial_is_403
+@require_GET
+def talent_export_view(request: HttpRequest) -> HttpResponse:
+    _require(request, "talent.read")
+    jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
+    rows = selectors.talent_list(request.user, jurisdiction, _talent_filter(request))
+    return _download(exports.talent_xlsx(rows), "high-skill-talent.xlsx")
+
+
+@login_required
+@_domain_denial_is_403
+@require_GET
+def record_list_view(request: HttpRequest) -> HttpResponse:
+    _require(request, "talent.read")
+    jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
+    return render(
+        request,
+        "talent/record_list.html",
+        {
+            "jurisdiction": jurisdiction,
+            "competitions": selectors.competition_list(request.user, jurisdiction),
+            "studios": selectors.studio_list(request.user, jurisdiction),
+            "titles": selectors.title_list(request.user, jurisdiction),
+            "platforms": selectors.platform_list(request.user, jurisdiction),
+        },
+    )
+
+
+@require_GET
+def public_supply_demand_view(request: HttpRequest) -> HttpResponse:
+    """供求信息 (台人社发〔2021〕17号 措施7): aggregates of a closed round; no log-in, no personal data."""
+    rounds = list(selectors.public_rounds())
+    chosen = None
+    wanted = _int(request.GET.get("round"))
+    if wanted is not None:
+        chosen = next((r for r in rounds if r.pk == wanted), None)
+        if chosen is None:
+            raise Http404("没有该期供求信息")
+    elif rounds:
+        chosen = rounds[0]
+    context: dict[str, Any] = {"rounds": rounds, "round": chosen}
+    if chosen is not None:
+        context.update(_analysis_context(chosen))
+        context["xlsx_url"] = reverse("talent_public:supply_demand_xlsx") + f"?round={chosen.pk}"
+    return render(request, "talent/public_supply_demand.html", context)
+
+
+@require_GET
+def public_supply_demand_xlsx_view(request: HttpRequest) -> HttpResponse:
+    rounds = list(selectors.public_rounds())
+    wanted = _int(request.GET.get("round"))
+    chosen = (
+        next((r for r in rounds if r.pk == wanted), None)
+        if wanted is not None
+        else (rounds[0] if rounds else None)
+    )
+    if chosen is None:
+        raise Http404("没有已发布的供求信息")
+    return _download(exports.supply_demand_xlsx(chosen), f"supply-demand-{chosen.pk}.xlsx")
