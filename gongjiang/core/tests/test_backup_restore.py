@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +17,11 @@ from django.test import override_settings
 from gongjiang.core.audit import audit_head, audit_verify
 from gongjiang.core.integrity import row_counts
 from gongjiang.core.models import AuditEvent
+from gongjiang.funds import ledger
+from gongjiang.funds import services as funds_services
+from gongjiang.funds.choices import LedgerAccount
+from gongjiang.funds.models import LedgerPosting
+from gongjiang.funds.tests.factories import A_CERT, YEAR, bank_result, funds_world, noticed, trainees
 from gongjiang.registry import services
 from gongjiang.registry.models import Person
 from gongjiang.registry.tests.factories import make_person
@@ -31,7 +37,19 @@ def media(tmp_path):
 
 
 def test_drill_back_up_change_restore_and_verify(transactional_db, world, media, tmp_path):
-    # given a world, an uploaded file, and a backup of both
+    # given a world with a funds ledger: one approved batch of one line of 1500 元
+    # (新民社发〔2025〕13号 附件3 A类 培训合格证 1500 元, urban trainee), so 1500 committed
+    funds_world(world)
+    noticed(world, trainees(world, 1))
+    batch = funds_services.batch_create(actor=world.finance, fund_source=world.fund, year=YEAR)
+    funds_services.batch_approve(actor=world.finance2, batch=batch)
+    committed = {
+        LedgerAccount.EXPENSE: A_CERT,
+        LedgerAccount.PAYABLE: -A_CERT,
+        LedgerAccount.BANK: Decimal("0.00"),
+    }
+    assert ledger.balances(world.fund, YEAR) == committed
+    # and an uploaded file, and a backup of all of it
     out = tmp_path / "backup"
     counts_before = row_counts()
     head_before = audit_head()
@@ -44,6 +62,13 @@ def test_drill_back_up_change_restore_and_verify(transactional_db, world, media,
     services.person_soft_delete(actor=world.root, person=world.trainee_b, reason="演练")
     (media / "uploads" / "roster.xlsx").write_bytes(b"changed")
     (media / "uploads" / "later.txt").write_text("after the backup")
+    # and the batch is paid after the backup (a payment posting: 应付 +1500, 银行存款 −1500)
+    funds_services.batch_export(actor=world.finance, batch=batch, file_format="csv")
+    number = batch.items.get().detail_number
+    funds_services.batch_result_import(
+        actor=world.finance, batch=batch, filename="r.csv", data=bank_result([(number, "成功", "", "B1")])
+    )
+    assert ledger.balances(world.fund, YEAR)[LedgerAccount.BANK] == -A_CERT
     assert row_counts() != counts_before
 
     # and the backup is restored
@@ -58,6 +83,10 @@ def test_drill_back_up_change_restore_and_verify(transactional_db, world, media,
     assert (media / "uploads" / "roster.xlsx").read_bytes() == b"original roster"
     assert not (media / "uploads" / "later.txt").exists()
     assert "✓ 各表行数与备份清单一致" in out_text.getvalue()
+    # and the ledger is as at the backup (the commitment, not the later payment) and it balances
+    assert ledger.balances(world.fund, YEAR) == committed
+    assert LedgerPosting.objects.count() == 1
+    assert "✓ 资金账簿借贷平衡：1 张记账凭证" in out_text.getvalue()
     assert "已从" in out_text.getvalue()
     # and on PostgreSQL the append-only trigger came back with the table
     from django.db import connection

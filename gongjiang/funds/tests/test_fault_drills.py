@@ -1,0 +1,304 @@
+"""Fault drills for a payment batch (issue 8; docs/reliability.md "Fault drills").
+
+The two steps of a batch that move money run in a separate worker process (a real `python` process
+with Django set up against the test database):
+
+- `approve`: `batch_approve` posts one commitment per item (费用 + / 应付 −);
+- `bank_result`: `batch_result_import` books the bank's result file — each item paid, its payment
+  posted (应付 + / 银行存款 −), its instalment paid.
+
+The drill holds the audit chain head row locked from another connection. The step locks the batch
+row, writes its first posting(s) and then blocks on its first audit write — the middle of the step,
+before commit. That moment is seen from outside: the worker's backend waits on a lock, and the
+batch row cannot be locked (`NOWAIT` fails) because the worker holds it. Then the worker is killed:
+
+- `SIGKILL` of the worker process, or
+- `pg_terminate_backend` of the worker's database connection.
+
+After the lock is released and the worker is gone, reconciliation finds nothing lost and nothing
+doubled: the ledger is where it was before the step, each payment key is held once, no item is
+paid, no posting is half-written, and the integrity checks (`gongjiang verify`) pass. Running the
+step again completes it exactly once, and a third run is refused.
+
+Amounts: three urban trainees, 焊工 就业技能培训 培训合格证, one line each of 1500 元
+(新民社发〔2025〕13号 附件3 A类 培训合格证 1500 元; urban, so no 备注1 living allowance), so the batch
+is 3 × 1500 = 4500 元.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import DatabaseError, connection, connections, transaction
+from django.db.models import Count
+
+from gongjiang.core.errors import DomainError
+from gongjiang.core.integrity import run_checks
+from gongjiang.core.models import AuditChainHead
+
+from .. import ledger, selectors, services
+from ..choices import BatchStatus, InstalmentStatus, ItemStatus, LedgerAccount, PostingKind
+from ..models import BatchItem, Instalment, LedgerEntry, LedgerPosting, PaymentBatch, PaymentKey
+from .factories import A_CERT, YEAR, bank_result, noticed, trainees
+
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="故障演练需要 PostgreSQL"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+REPO_ROOT = Path(__file__).resolve().parents[3]
+BATCH_TOTAL = 3 * A_CERT  # 附件3 A类 培训合格证 1500 元 × 3 trainees = 4500 元
+ZERO = Decimal("0.00")
+WORKER = """
+import django
+django.setup()
+from gongjiang.core.models import User
+from gongjiang.funds import services
+from gongjiang.funds.models import PaymentBatch
+actor = User.objects.get(pk={actor})
+batch = PaymentBatch.objects.get(pk={batch})
+if {step!r} == "approve":
+    services.batch_approve(actor=actor, batch=batch)
+else:
+    services.batch_result_import(actor=actor, batch=batch, filename="result.csv", data={data!r})
+print("done")
+"""
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class HeldAuditHead:
+    """Hold the audit chain head row locked from a connection of our own until `release()`."""
+
+    def __init__(self) -> None:
+        self.locked, self.done = threading.Event(), threading.Event()
+        self.thread = threading.Thread(target=self._hold)
+
+    def _hold(self) -> None:
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.select_for_update().get(pk=1)
+                self.locked.set()
+                self.done.wait(timeout=120)
+        finally:
+            connections["default"].close()
+
+    def __enter__(self) -> HeldAuditHead:
+        self.thread.start()
+        assert self.locked.wait(timeout=30)
+        return self
+
+    def release(self) -> None:
+        self.done.set()
+        self.thread.join(timeout=30)
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _waiting_backend(timeout: float = 60) -> int:
+    """The pid of the backend waiting on a lock for the audit head (the worker, mid-step)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query ILIKE %s AND pid <> pg_backend_pid()",
+                ["%core_auditchainhead%"],
+            )
+            row = cursor.fetchone()
+            if row:
+                return int(row[0])
+            time.sleep(0.2)
+    raise AssertionError("the worker never reached the audit write")
+
+
+def _batch_is_locked(batch: PaymentBatch) -> bool:
+    """True when another transaction holds the batch row (the worker is inside the step)."""
+    try:
+        with transaction.atomic():
+            list(PaymentBatch.objects.select_for_update(nowait=True).filter(pk=batch.pk))
+    except DatabaseError:
+        return True
+    return False
+
+
+def _has_written(pid: int, model: Any) -> bool:
+    """True when backend `pid` holds a write lock on the model's table (rows inserted, uncommitted)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE l.pid = %s AND c.relname = %s AND l.mode = 'RowExclusiveLock' AND l.granted",
+            [pid, model._meta.db_table],
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def _gone(pid: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.2)
+    raise AssertionError(f"backend {pid} still there")
+
+
+def _start_worker(*, step: str, actor: Any, batch: PaymentBatch, data: bytes) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _database_url(),
+    }
+    script = WORKER.format(actor=actor.pk, batch=batch.pk, step=step, data=data)
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", script],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _result_file(batch: PaymentBatch) -> bytes:
+    numbers = batch.items.order_by("pk").values_list("detail_number", flat=True)
+    return bank_result([(number, "成功", "", f"B{n}") for n, number in enumerate(numbers, start=1)])
+
+
+def _keys_held_once() -> list[tuple[int, str]]:
+    """Payment keys held (not released) by more than one instalment — must be none."""
+    return list(
+        PaymentKey.objects.filter(released_at__isnull=True)
+        .values("jurisdiction_id", "key")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("jurisdiction_id", "key")
+    )
+
+
+def _postings_whole() -> bool:
+    """Every posting has its two entries (debit and credit) and sums to zero."""
+    short = LedgerPosting.objects.annotate(n=Count("entries")).exclude(n=2).exists()
+    return not short and not ledger.unbalanced_postings()
+
+
+def _checks_pass() -> None:
+    results = run_checks()
+    assert all(check.ok for check in results), [c.detail for c in results]
+    call_command("verify", stdout=io.StringIO())  # `gongjiang verify`: raises on a failed check
+
+
+def _balances(expense: Decimal, payable: Decimal, bank: Decimal) -> dict[str, Decimal]:
+    return {LedgerAccount.EXPENSE: expense, LedgerAccount.PAYABLE: payable, LedgerAccount.BANK: bank}
+
+
+@pytest.mark.parametrize("step", ["approve", "bank_result"])
+@pytest.mark.parametrize("fault", ["sigkill_worker", "terminate_backend"])
+def test_a_worker_killed_mid_payment_batch_loses_and_doubles_nothing(fw, fault, step):
+    # given three approved, publicly noticed lines of 1500 元 each, due, in one batch of 4500 元
+    noticed(fw, trainees(fw, 3))
+    batch = services.batch_create(actor=fw.finance, fund_source=fw.fund, year=YEAR)
+    assert batch.items.count() == 3 and sum(i.amount for i in batch.items.all()) == BATCH_TOTAL
+    if step == "approve":
+        actor, data = fw.finance2, b""  # 双人原则: the approver is not the maker
+        before = _balances(ZERO, ZERO, ZERO)  # nothing committed yet
+    else:
+        services.batch_approve(actor=fw.finance2, batch=batch)
+        services.batch_export(actor=fw.finance, batch=batch, file_format="csv")
+        actor, data = fw.finance, _result_file(batch)
+        before = _balances(BATCH_TOTAL, -BATCH_TOTAL, ZERO)  # 4500 committed, nothing paid
+    keys_before = set(PaymentKey.objects.filter(released_at__isnull=True).values_list("pk", flat=True))
+    postings_before = LedgerPosting.objects.count()
+    assert ledger.balances(fw.fund, YEAR) == before
+
+    # when a worker process runs the step and is stopped in the middle of it
+    with HeldAuditHead() as held:
+        worker = _start_worker(step=step, actor=actor, batch=batch, data=data)
+        backend = _waiting_backend()
+        assert _batch_is_locked(batch), "the worker should hold the batch row (inside the step)"
+        assert _has_written(backend, LedgerPosting) and _has_written(backend, LedgerEntry), (
+            "the worker should have written postings (uncommitted) before its audit write"
+        )
+        if fault == "sigkill_worker":
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=30)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+        held.release()
+        _gone(backend)
+        _out, err = worker.communicate(timeout=60)
+
+    # then the worker failed, and nothing of its step remains: the ledger is as before, the keys
+    # are the same and each held once, no item paid, no posting half-written, the checks pass
+    assert worker.returncode != 0
+    if fault == "terminate_backend":
+        assert "terminat" in err.lower()
+    assert ledger.balances(fw.fund, YEAR) == before
+    assert LedgerPosting.objects.count() == postings_before
+    assert (
+        set(PaymentKey.objects.filter(released_at__isnull=True).values_list("pk", flat=True)) == keys_before
+    )
+    assert not _keys_held_once()
+    assert not BatchItem.objects.filter(status=ItemStatus.PAID).exists()
+    assert not Instalment.objects.filter(status=InstalmentStatus.PAID).exists()
+    assert _postings_whole()
+    batch.refresh_from_db()
+    assert batch.status == (BatchStatus.DRAFT if step == "approve" else BatchStatus.EXPORTED)
+    assert selectors.reconciliation(batch).balanced, selectors.reconciliation(batch).problems
+    _checks_pass()
+
+    # when the step is run again (and, for the bank result, the rest of the batch's way)
+    if step == "approve":
+        services.batch_approve(actor=fw.finance2, batch=batch)
+        services.batch_export(actor=fw.finance, batch=batch, file_format="csv")
+        data = _result_file(batch)
+    services.batch_result_import(actor=fw.finance, batch=batch, filename="result.csv", data=data)
+
+    # then every item is paid exactly once: one commitment and one payment posting per item,
+    # 4500 committed and 4500 paid out of the bank, nothing left payable (附件3 A类 1500 × 3)
+    assert ledger.balances(fw.fund, YEAR) == _balances(BATCH_TOTAL, ZERO, -BATCH_TOTAL)
+    for kind in (PostingKind.COMMITMENT, PostingKind.PAYMENT):
+        per_item = LedgerPosting.objects.filter(batch_item__batch=batch, kind=kind).values("batch_item")
+        assert sorted(row["n"] for row in per_item.annotate(n=Count("id"))) == [1, 1, 1]
+    assert LedgerEntry.objects.filter(posting__kind=PostingKind.PAYMENT, amount__gt=0).count() == 3
+    assert BatchItem.objects.filter(batch=batch, status=ItemStatus.PAID).count() == 3
+    assert Instalment.objects.filter(status=InstalmentStatus.PAID).count() == 3
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.SETTLED
+    reconciliation = selectors.reconciliation(batch)
+    assert reconciliation.balanced, reconciliation.problems
+    assert (reconciliation.paid_items, reconciliation.ledger_paid, reconciliation.ledger_committed) == (
+        BATCH_TOTAL,
+        BATCH_TOTAL,
+        BATCH_TOTAL,
+    )
+    assert (
+        set(PaymentKey.objects.filter(released_at__isnull=True).values_list("pk", flat=True)) == keys_before
+    )
+    assert not _keys_held_once() and _postings_whole()
+    _checks_pass()
+
+    # and a third run of the bank result is refused, changing nothing
+    with pytest.raises(DomainError):
+        services.batch_result_import(actor=fw.finance, batch=batch, filename="result.csv", data=data)
+    assert ledger.balances(fw.fund, YEAR) == _balances(BATCH_TOTAL, ZERO, -BATCH_TOTAL)
