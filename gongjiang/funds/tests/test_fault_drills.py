@@ -207,6 +207,13 @@ def _checks_pass() -> None:
     call_command("verify", stdout=io.StringIO())  # `gongjiang verify`: raises on a failed check
 
 
+def _fund_reconciliation(w: Any) -> selectors.FundReconciliation:
+    """The fund's row of the reconciliation report: the bank's results, the batches and the ledger."""
+    row = next(r for r in selectors.fund_reconciliation(w.finance, YEAR) if r.fund_source.pk == w.fund.pk)
+    assert row.balanced, row.unbalanced_batches
+    return row
+
+
 def _balances(expense: Decimal, payable: Decimal, bank: Decimal) -> dict[str, Decimal]:
     return {LedgerAccount.EXPENSE: expense, LedgerAccount.PAYABLE: payable, LedgerAccount.BANK: bank}
 
@@ -265,6 +272,8 @@ def test_a_worker_killed_mid_payment_batch_loses_and_doubles_nothing(fw, fault, 
     batch.refresh_from_db()
     assert batch.status == (BatchStatus.DRAFT if step == "approve" else BatchStatus.EXPORTED)
     assert selectors.reconciliation(batch).balanced, selectors.reconciliation(batch).problems
+    fund = _fund_reconciliation(fw)
+    assert (fund.bank_paid, fund.ledger_paid) == (ZERO, ZERO)
     _checks_pass()
 
     # when the step is run again (and, for the bank result, the rest of the batch's way)
@@ -296,6 +305,8 @@ def test_a_worker_killed_mid_payment_batch_loses_and_doubles_nothing(fw, fault, 
         set(PaymentKey.objects.filter(released_at__isnull=True).values_list("pk", flat=True)) == keys_before
     )
     assert not _keys_held_once() and _postings_whole()
+    fund = _fund_reconciliation(fw)
+    assert (fund.bank_paid, fund.ledger_paid) == (BATCH_TOTAL, BATCH_TOTAL)
     _checks_pass()
 
     # and a third run of the bank result is refused, changing nothing
