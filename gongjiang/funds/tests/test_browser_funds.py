@@ -227,7 +227,8 @@ def test_a_closed_classs_subsidy_walks_from_application_to_a_balanced_reconcilia
     exported = _export_csv(finance)
     items = list(first.items.order_by("id"))
     assert exported[0] == ["批次号", "明细号", "姓名", "证件号", "开户行", "账号", "金额", "用途"]
-    assert [row[:7] for row in exported[1:]] == [
+    # 用途: the benefit's label and the month claimed (the class closed in June 2025)
+    assert [row for row in exported[1:]] == [
         [
             first.number,
             item.detail_number,
@@ -236,6 +237,7 @@ def test_a_closed_classs_subsidy_walks_from_application_to_a_balanced_reconcilia
             "中国农业银行兰州新区支行",
             account,
             "1950.00",
+            "职业技能培训补贴 2025-06",
         ]
         for item, person, account in zip(items, [dismissed_person, third_person], ACCOUNTS[1:], strict=True)
     ]
