@@ -228,7 +228,7 @@ def test_a_closed_classs_subsidy_walks_from_application_to_a_balanced_reconcilia
     items = list(first.items.order_by("id"))
     assert exported[0] == ["批次号", "明细号", "姓名", "证件号", "开户行", "账号", "金额", "用途"]
     # 用途: the benefit's label and the month claimed (the class closed in June 2025)
-    assert [row for row in exported[1:]] == [
+    assert exported[1:] == [
         [
             first.number,
             item.detail_number,
