@@ -93,6 +93,35 @@ def browser():
     playwright.stop()
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """Django's clock moved to chosen instants (gongjiang/web/tests/browser_support.py)."""
+    from gongjiang.web.tests.browser_support import Clock
+
+    return Clock(monkeypatch)
+
+
+@pytest.fixture
+def people(browser, live_server):
+    """`people(user)`: a fresh browser context logged in as `user` (closed at the end);
+    `people(None, log_in_as=False)` is an anonymous visitor."""
+    from gongjiang.web.tests.test_browser import log_in
+
+    contexts = []
+
+    def sign_in(user, *, log_in_as=True):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        if log_in_as:
+            log_in(page, live_server.url, user)
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()
+
+
 def pytest_runtest_setup(item):
     """`postgres_only` tests (real concurrency, triggers) are skipped on SQLite in one place."""
     if item.get_closest_marker("postgres_only"):

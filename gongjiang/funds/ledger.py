@@ -23,6 +23,8 @@ from gongjiang.core.errors import DomainError
 from .choices import LedgerAccount, PostingKind
 from .models import BatchItem, FundSource, LedgerEntry, LedgerPosting
 
+CENT = Decimal("0.01")
+
 TEMPLATES: dict[str, tuple[str, str]] = {
     PostingKind.COMMITMENT: (LedgerAccount.EXPENSE, LedgerAccount.PAYABLE),
     PostingKind.PAYMENT: (LedgerAccount.PAYABLE, LedgerAccount.BANK),
@@ -83,7 +85,8 @@ def balances(fund_source: FundSource, year: int | None = None) -> dict[str, Deci
     if year is not None:
         rows = rows.filter(posting__year=year)
     found = {row["account"]: row["total"] for row in rows.values("account").annotate(total=Sum("amount"))}
-    return {account: found.get(account) or Decimal("0.00") for account in LedgerAccount.values}
+    # Quantized: SQLite sums decimals as floats and hands back Decimal("-3000") for -3000.00.
+    return {account: (found.get(account) or Decimal(0)).quantize(CENT) for account in LedgerAccount.values}
 
 
 def unbalanced_postings() -> list[int]:

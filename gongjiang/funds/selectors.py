@@ -190,7 +190,7 @@ def _paid_in(fund: FundSource, year: int, month: int | None) -> Decimal:
     rows = LedgerEntry.objects.filter(fund_source=fund, posting__year=year, account=LedgerAccount.BANK)
     if month is not None:
         rows = rows.filter(posting__posted_at__month=month)
-    return -(rows.aggregate(t=Sum("amount"))["t"] or Decimal(0))
+    return -(rows.aggregate(t=Sum("amount"))["t"] or Decimal(0)).quantize(ledger.CENT)
 
 
 def fund_report(user: Any, year: int, month: int | None = None) -> list[FundMonth]:
@@ -217,7 +217,7 @@ def fund_report(user: Any, year: int, month: int | None = None) -> list[FundMont
             .values("instalment__schedule__line__benefit")
             .annotate(t=Sum("amount"))
         ):
-            by_benefit[row["instalment__schedule__line__benefit"]] = row["t"]
+            by_benefit[row["instalment__schedule__line__benefit"]] = row["t"].quantize(ledger.CENT)
         by_unit: dict[str, Decimal] = {}
         paid_items = BatchItem.objects.filter(
             batch__fund_source=fund, batch__year=year, status=ItemStatus.PAID
@@ -270,7 +270,7 @@ def reconciliation(batch: PaymentBatch) -> Reconciliation:
         total = LedgerEntry.objects.filter(
             posting__batch_item__batch=batch, posting__kind=kind, amount__gt=0
         ).aggregate(t=Sum("amount"))["t"]
-        return total or Decimal(0)
+        return (total or Decimal(0)).quantize(ledger.CENT)
 
     ledger_paid, ledger_reversed, committed = (
         posted(PostingKind.PAYMENT),
@@ -322,7 +322,7 @@ def fund_reconciliation(user: Any, year: int) -> list[FundReconciliation]:
             posting__kind=PostingKind.RECOVERY,
             account=LedgerAccount.BANK,
         ).aggregate(t=Sum("amount"))["t"] or Decimal(0)
-        bank_paid = paid_items - recovered
+        bank_paid = (paid_items - recovered).quantize(ledger.CENT)  # SQLite sums decimals as floats
         ledger_paid = -ledger.balances(fund, year)[LedgerAccount.BANK]
         unbalanced = [b.number for b in batches if not reconciliation(b).balanced]
         result.append(

@@ -402,3 +402,23 @@ def test_an_enterprise_applies_for_its_apprentices(fw):
             benefit="apprentice_subsidy",
             claim_date=CLAIM_DATE,
         )
+
+
+def test_ledger_balances_are_in_yuan_and_fen_on_every_database(fw):
+    # given two 1500 元 lines (附件3 A类 培训合格证) paid by the bank: SQLite sums decimals as floats,
+    # so an unrounded sum would come back as Decimal("-3000") and show as "3000" on the report page
+    noticed(fw, trainees(fw, 2))
+    batch = services.batch_create(actor=fw.finance, fund_source=fw.fund, year=YEAR)
+    services.batch_approve(actor=fw.finance2, batch=batch)
+    services.batch_export(actor=fw.finance, batch=batch, file_format="csv")
+    rows = [(item.detail_number, "成功", "", f"B{item.pk}") for item in batch.items.order_by("id")]
+    services.batch_result_import(actor=fw.finance, batch=batch, filename="回盘.csv", data=bank_result(rows))
+    # when the balances, the report and the reconciliations are read
+    balances = ledger.balances(fw.fund, YEAR)
+    row = next(r for r in selectors.fund_report(fw.finance, YEAR) if r.fund_source == fw.fund)
+    # then every amount has two decimal places: 2 × 1500 = 3000.00 paid, 100000 − 3000 = 97000.00 left
+    assert all(value.as_tuple().exponent == -2 for value in balances.values())
+    assert (str(row.paid), str(row.remaining)) == ("3000.00", "97000.00")
+    check = next(c for c in selectors.fund_reconciliation(fw.finance, YEAR) if c.fund_source == fw.fund)
+    assert (str(check.bank_paid), str(check.ledger_paid)) == ("3000.00", "3000.00")
+    assert str(selectors.reconciliation(batch).ledger_paid) == "3000.00"

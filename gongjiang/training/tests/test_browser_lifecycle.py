@@ -9,7 +9,8 @@ KPIs. Debian's chromium driven by Playwright, as in gongjiang/web/tests/test_bro
 The walk happens in 2025, so that the closing draws on the 2025 ranges of 附件4: `clock` moves
 Django's `timezone.now` (and with it `timezone.localdate`, which every page and service reads) to
 the instant each step happens; the live server runs in this process, so it sees the same clock.
-Each time the clock moves, people log in again (the session clocks follow it).
+Each time the clock moves, people log in again (the session clocks follow it). `clock` and `people`
+are shared with the other browser walks (root conftest.py, gongjiang/web/tests/browser_support.py).
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ import datetime as dt
 import io
 
 import pytest
-from django.utils import timezone
 from pypdf import PdfReader
 
 from gongjiang.core.pii import decrypt
-from gongjiang.web.tests.test_browser import log_in
+from gongjiang.web.tests.browser_support import ZONE, submit, upload
 
 from ..choices import ClassStatus
 from ..models import Enrolment, TrainingClass
@@ -32,55 +32,8 @@ from .factories import add_filing_evidence, draft_class, new_trainee_row, roster
 
 pytestmark = pytest.mark.browser
 
-ZONE = timezone.get_default_timezone()
 CLASS_START = dt.date(2025, 6, 2)  # Monday; 15 days to Monday 16 June, 30 sessions of 4 课时
 NAMES = ["张建国", "李秀英", "王志强"]
-
-
-class Clock:
-    """Django's `timezone.now`, moved to a chosen instant and ticking from there."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.real_now = timezone.now
-        self.offset = dt.timedelta(0)
-        monkeypatch.setattr(timezone, "now", lambda: self.real_now() + self.offset)
-
-    def set(self, day: dt.date, clock: str = "09:00") -> None:
-        target = dt.datetime.combine(day, dt.time.fromisoformat(clock), tzinfo=ZONE)
-        self.offset = target - self.real_now()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def people(browser, live_server):
-    """`people(user)`: a fresh browser context logged in as `user` (closed at the end)."""
-    contexts = []
-
-    def sign_in(user, *, log_in_as=True):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        if log_in_as:
-            log_in(page, live_server.url, user)
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
-
-
-def submit(page, button):
-    """Click a form's submit button and wait for the page the server answers with."""
-    with page.expect_navigation():
-        button.click()
-
-
-def upload(name: str, data: bytes, mime: str) -> dict:
-    return {"name": name, "mimeType": mime, "buffer": data}
 
 
 def open_tab(page, label: str) -> None:
