@@ -98,6 +98,9 @@ RUNNING_PER_UNIT = 4
 # 防止返贫监测对象 among each unit's trainees.
 POVERTY_PER_UNIT = {"centre-1": 21, "centre-2": 17}
 INSTITUTIONS_OF_UNIT = {"centre-1": (0, 1, 2, 5), "centre-2": (3, 4, 6)}
+# The two national bases (web/demo.py: 交通 of centre 1, 东方 of centre 2) run the kinds their unit's
+# “其中：国家级基地承接” column expects (附件1: centre 1 就业, centre 2 岗位), so no “/” cell fills up.
+NOT_RUN = {("centre-1", 0, P), ("centre-2", 3, E)}
 
 
 @dataclass
@@ -157,7 +160,8 @@ class _Writer:
         return created
 
     def new_class(self, unit: str, stream: Stream, start: dt.date, size: int, status: str) -> TrainingClass:
-        institution = self.institutions[self.rng.choice(INSTITUTIONS_OF_UNIT[unit])]
+        choices = [i for i in INSTITUTIONS_OF_UNIT[unit] if (unit, i, stream.training_type) not in NOT_RUN]
+        institution = self.institutions[self.rng.choice(choices)]
         occupation = self.occupations[stream.occupation] if stream.occupation else None
         days = 10 if stream.training_type == S else self.rng.randint(12, 25)
         end = start + dt.timedelta(days=days)
