@@ -244,12 +244,22 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
         ),
     }
     login("finance", Role.FINANCE_OFFICER, "就业科 财务", admin, service_unit=units["employment-section"])
-    login(
-        "jiaotong", Role.INSTITUTION_CLERK, "甘肃交通职业技术学院 经办人", admin, institution=institutions[0]
-    )
-    login(
-        "boren", Role.INSTITUTION_CLERK, "新区博仁职业技能培训学校 经办人", admin, institution=institutions[4]
-    )
+    clerks = {
+        0: login(
+            "jiaotong",
+            Role.INSTITUTION_CLERK,
+            "甘肃交通职业技术学院 经办人",
+            admin,
+            institution=institutions[0],
+        ),
+        4: login(
+            "boren",
+            Role.INSTITUTION_CLERK,
+            "新区博仁职业技能培训学校 经办人",
+            admin,
+            institution=institutions[4],
+        ),
+    }
     login(
         "enterprise", Role.ENTERPRISE_CLERK, f"{enterprises[4].name} 经办人", admin, enterprise=enterprises[4]
     )
@@ -285,6 +295,7 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
         institutions=institutions,
         enterprises=enterprises,
         reviewers=reviewers,
+        clerks=clerks,
     )
     logins_path.parent.mkdir(parents=True, exist_ok=True)
     lines = [

@@ -16,34 +16,50 @@ Deterministic: one seeded `random.Random`.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import io
 import random
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from gongjiang.catalog.models import CertificateType, Occupation, SkillLevel, StartupCourse
 from gongjiang.core.uploads import check_upload
-from gongjiang.registry.models import Person, PersonCertificate
+from gongjiang.registry.models import Person, PersonCertificate, Teacher
 from gongjiang.registry.services import _set_identifiers
 from gongjiang.training.choices import (
+    AttendanceMethod,
     ClassLevel,
     ClassStatus,
     EmploymentKind,
     EnrolmentStatus,
     EvidenceKind,
+    SessionKind,
+    SpotCheckMode,
+    SpotCheckOutcome,
     TrainingType,
 )
 from gongjiang.training.kpis import follow_up_due_date
 from gongjiang.training.models import (
+    AttendanceRecord,
     ClassEvidence,
+    ClassSession,
     EmploymentRecord,
     Enrolment,
+    SpotCheck,
     TrainingCertificate,
     TrainingClass,
 )
 from gongjiang.training.numbering import allocate
-from gongjiang.training.services.closing import _new_verification_code
-from gongjiang.training.services.evidence import FILE_KIND
+from gongjiang.training.services.closing import (
+    AssessmentResult,
+    _new_verification_code,
+    assessment_record,
+    class_close,
+    class_closing_request,
+)
+from gongjiang.training.services.evidence import FILE_KIND, evidence_add
 
 # The demo's “today”: the dashboard is read as of this day (/targets/?year=2025&as_of=2025-10-31);
 # 304 of 365 days, 83.3% of the year gone.
@@ -93,6 +109,10 @@ STREAMS: dict[str, list[Stream]] = {
     ],
 }
 STARTUPS = ["牛肉面馆", "便利店", "家政服务部", "电商工作室", "汽车美容店", "养殖专业合作社", "快递驿站"]
+CLERK_STREAMS = {
+    0: Stream(E, "焊工", ClassLevel.SENIOR, 0),
+    4: Stream(E, "养老护理员", ClassLevel.JUNIOR, 0),
+}
 # Classes still running on DEMO_TODAY (not counted: only closed classes count, counting.py).
 RUNNING_PER_UNIT = 4
 # 防止返贫监测对象 among each unit's trainees.
@@ -159,9 +179,14 @@ class _Writer:
         self.people.extend(created)
         return created
 
-    def new_class(self, unit: str, stream: Stream, start: dt.date, size: int, status: str) -> TrainingClass:
-        choices = [i for i in INSTITUTIONS_OF_UNIT[unit] if (unit, i, stream.training_type) not in NOT_RUN]
-        institution = self.institutions[self.rng.choice(choices)]
+    def new_class(
+        self, unit: str, stream: Stream, start: dt.date, size: int, status: str, institution: Any = None
+    ) -> TrainingClass:
+        if institution is None:
+            choices = [
+                i for i in INSTITUTIONS_OF_UNIT[unit] if (unit, i, stream.training_type) not in NOT_RUN
+            ]
+            institution = self.institutions[self.rng.choice(choices)]
         occupation = self.occupations[stream.occupation] if stream.occupation else None
         days = 10 if stream.training_type == S else self.rng.randint(12, 25)
         end = start + dt.timedelta(days=days)
@@ -369,6 +394,87 @@ class _Writer:
             self.enrol(training_class, self.new_people(size, 0), 0)
             self.summary.classes_running += 1
 
+    def closed_through_services(
+        self, unit: str, stream: Stream, institution: Any, clerk: Any, start: dt.date, size: int
+    ) -> TrainingClass:
+        """A class of a demo clerk's institution closed the real way: its sessions and check-ins are
+        rows (as the attendance terminals would send them), then the clerk uploads the closing
+        ceremony photo, records the assessment and requests the closing, and the centre's reviewer
+        closes it with `class_close`, which numbers the 培训合格证 from the 附件4 range."""
+        training_class = self.new_class(
+            unit, stream, start, size, ClassStatus.APPROVED, institution=institution
+        )
+        training_class.end_date = start + dt.timedelta(days=16)  # 15 days of 8 class hours: 120 (A类)
+        training_class.save(update_fields=["end_date"])
+        self.enrol(training_class, self.new_people(size, 0), 0)
+        teacher = Teacher.objects.filter(institutions=institution).first() or Teacher.objects.first()
+        zone = timezone.get_default_timezone()
+        days = [start + dt.timedelta(days=i) for i in range((training_class.end_date - start).days + 1)]
+        sessions = ClassSession.objects.bulk_create(
+            ClassSession(
+                training_class=training_class,
+                date=day,
+                starts_at=dt.time(9, 0),
+                ends_at=dt.time(17, 0),
+                kind=SessionKind.THEORY if i % 3 == 0 else SessionKind.PRACTICE,
+                class_hours=8,
+                topic=f"{stream.occupation or '创业'}第{i + 1}讲",
+                teacher=teacher,
+            )
+            for i, day in enumerate(days[: -(-training_class.required_hours // 8)])
+        )
+        enrolments = list(training_class.enrolments.all())
+        AttendanceRecord.objects.bulk_create(
+            AttendanceRecord(
+                training_class=training_class,
+                enrolment=e,
+                person_id=e.person_id,
+                occurred_at=dt.datetime.combine(s.date, dt.time(8, 55), tzinfo=zone),
+                method=AttendanceMethod.MANUAL,
+                manual_reason="考勤机故障，纸质签到补录",
+                recorded_by=clerk,
+            )
+            for e in enrolments
+            for s in sessions
+        )
+        for i in range(3):
+            SpotCheck.objects.create(
+                training_class=training_class,
+                checked_on=start + dt.timedelta(days=2 + 3 * i),
+                mode=SpotCheckMode.ON_SITE if i % 2 else SpotCheckMode.ONLINE,
+                present_count=len(enrolments),
+                findings="学员在训，签到与课程表一致",
+                outcome=SpotCheckOutcome.COMPLIANT,
+                reviewer=self.reviewers[unit],
+            )
+        photo = b"\xff\xd8\xff\xe0" + f"{training_class.code} 结班仪式".encode() * 8
+        evidence_add(
+            actor=clerk,
+            training_class=training_class,
+            kind=EvidenceKind.CLOSING_CEREMONY,
+            name="结班仪式.jpg",
+            stream=io.BytesIO(photo),
+            taken_on=training_class.end_date,
+        )
+        results = [
+            AssessmentResult(
+                e.pk, "unqualified" if i == 0 else "qualified", decimal.Decimal(58 if i == 0 else 70 + i % 25)
+            )
+            for i, e in enumerate(enrolments)
+        ]
+        assessment_record(actor=clerk, training_class=training_class, results=results)
+        requested = training_class.end_date + dt.timedelta(days=1)
+        class_closing_request(actor=clerk, training_class=training_class, today=requested)
+        closed = class_close(
+            actor=self.reviewers[unit],
+            training_class=training_class,
+            note="结班材料齐全，合格名单审核通过",
+            today=requested + dt.timedelta(days=3),
+        )
+        self.summary.classes_closed += 1
+        self.summary.qualified += len(enrolments) - 1
+        return closed
+
 
 def load_demo_training(
     b: Any,
@@ -379,6 +485,7 @@ def load_demo_training(
     institutions: list[Any],
     enterprises: list[Any],
     reviewers: dict[str, Any],
+    clerks: dict[int, Any],
 ) -> TrainingSummary:
     writer = _Writer(
         b,
@@ -391,4 +498,11 @@ def load_demo_training(
     )
     for unit in STREAMS:
         writer.unit(unit)
+    # The demo clerks' own classes (jiaotong: institution 0 of centre 1, boren: 4 of centre 2), closed
+    # through the services.
+    for index, clerk in clerks.items():
+        unit = "centre-1" if index in INSTITUTIONS_OF_UNIT["centre-1"] else "centre-2"
+        stream = CLERK_STREAMS[index]
+        for start in (dt.date(YEAR, 9, 8), dt.date(YEAR, 10, 9)):
+            writer.closed_through_services(unit, stream, writer.institutions[index], clerk, start, 32)
     return writer.summary

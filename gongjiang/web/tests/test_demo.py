@@ -168,6 +168,23 @@ def test_demo_dashboard_shows_2025_progress_recounted_from_the_records(tmp_path,
     assert TrainingClass.objects.filter(status="approved", enrolments__status="enrolled").exists()
     qualified = Enrolment.objects.filter(status="qualified", training_class__status="closed")
     assert TrainingCertificate.objects.count() == qualified.count() == progress.total.cells["total"].done
+    # the demo clerks' own classes were closed through the services: the reviewer's class_close
+    # numbered their certificates and the audit trail has the closing
+    from gongjiang.core.models import AuditEvent
+
+    for clerk in ("jiaotong", "boren"):
+        institution = User.objects.get(username=clerk).institution
+        by_service = TrainingClass.objects.filter(
+            institution=institution, status="closed", sessions__isnull=False
+        )
+        assert by_service.distinct().count() == 2
+        for training_class in by_service.distinct():
+            assert AuditEvent.objects.filter(
+                event_type="class_closed", object_id=str(training_class.pk)
+            ).exists()
+            assert TrainingCertificate.objects.filter(enrolment__training_class=training_class).count() == (
+                training_class.enrolments.filter(status="qualified").count()
+            )
     # certification and employment rates from the follow-up records
     total_rates = rates(Scope(xq), 2025, DEMO_TODAY)[-1]
     employment_trainees = qualified.filter(training_class__training_type="employment")
