@@ -311,7 +311,7 @@ class _Writer:
         records them (附件2 3.3); the class's evidence is one scanned bundle of the contracts."""
         if training_class.closed_on is None:
             return
-        share = self.rng.uniform(0.45, 0.8)
+        share = self.rng.uniform(0.6, 0.95)
         rows = []
         for enrolment in passed:
             started_on = training_class.closed_on + dt.timedelta(days=self.rng.randint(3, 75))
