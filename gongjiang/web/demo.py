@@ -24,7 +24,11 @@ from gongjiang.registry import services as registry
 from gongjiang.registry.choices import PRIORITY_GROUP_FIELDS
 from gongjiang.registry.validators import credit_code_with_check_digit, resident_id_with_check_digit
 from gongjiang.talent.demo import load_demo_records, load_demo_survey
+from gongjiang.talent.services import platform_create
+from gongjiang.targets.demo import load_demo_targets
 from gongjiang.training.services.certificates import number_ranges_load_reference
+
+from .demo_training import load_demo_training
 
 JURISDICTIONS = [
     ("lanzhou-xinqu", "兰州新区", "620100"),
@@ -231,15 +235,31 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
         if not employed:
             registry.institution_trainee_register(actor=admin, institution=institutions[i % 7], person=person)
         people.append(person)
-    login("reviewer1", Role.CENTRE_REVIEWER, "第一服务中心 审核员", admin, service_unit=units["centre-1"])
-    login("reviewer2", Role.CENTRE_REVIEWER, "第二服务中心 审核员", admin, service_unit=units["centre-2"])
+    reviewers = {
+        "centre-1": login(
+            "reviewer1", Role.CENTRE_REVIEWER, "第一服务中心 审核员", admin, service_unit=units["centre-1"]
+        ),
+        "centre-2": login(
+            "reviewer2", Role.CENTRE_REVIEWER, "第二服务中心 审核员", admin, service_unit=units["centre-2"]
+        ),
+    }
     login("finance", Role.FINANCE_OFFICER, "就业科 财务", admin, service_unit=units["employment-section"])
-    login(
-        "jiaotong", Role.INSTITUTION_CLERK, "甘肃交通职业技术学院 经办人", admin, institution=institutions[0]
-    )
-    login(
-        "boren", Role.INSTITUTION_CLERK, "新区博仁职业技能培训学校 经办人", admin, institution=institutions[4]
-    )
+    clerks = {
+        0: login(
+            "jiaotong",
+            Role.INSTITUTION_CLERK,
+            "甘肃交通职业技术学院 经办人",
+            admin,
+            institution=institutions[0],
+        ),
+        4: login(
+            "boren",
+            Role.INSTITUTION_CLERK,
+            "新区博仁职业技能培训学校 经办人",
+            admin,
+            institution=institutions[4],
+        ),
+    }
     login(
         "enterprise", Role.ENTERPRISE_CLERK, f"{enterprises[4].name} 经办人", admin, enterprise=enterprises[4]
     )
@@ -249,6 +269,34 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
     # clerk's, and an open round that clerk can fill in online.
     load_demo_survey(xq, actor=admin, skip_enterprise=enterprises[4])
     load_demo_records(xq, actor=admin, people=people, institution=institutions[5])
+    # Issue 7: the 附件1 task table and goals, and 2025's classes so that the 任务进度 dashboard shows
+    # progress as of `demo_training.DEMO_TODAY` (/targets/?year=2025&as_of=2025-10-31).
+    load_demo_targets(xq, actor=admin)
+    # Two 国家级高技能人才培训基地 recognised before 2025 (their classes fill the “其中：国家级基地承接”
+    # columns of 附件1).
+    for institution, recognised_on in (
+        (institutions[0], dt.date(2021, 11, 20)),
+        (institutions[3], dt.date(2023, 9, 1)),
+    ):
+        platform_create(
+            actor=admin,
+            jurisdiction=xq,
+            kind="training_base",
+            level="national",
+            name=f"{institution.name}国家级高技能人才培训基地",
+            recognised_on=recognised_on,
+            institution=institution,
+        )
+    load_demo_training(
+        b,
+        jurisdiction=xq,
+        admin=admin,
+        units=units,
+        institutions=institutions,
+        enterprises=enterprises,
+        reviewers=reviewers,
+        clerks=clerks,
+    )
     logins_path.parent.mkdir(parents=True, exist_ok=True)
     lines = [
         "# 演示账号（本机生成，请勿提交）",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from gongjiang.web.demo import demo_is_loaded, demo_load
+from gongjiang.web.demo_training import DEMO_TODAY
 
 
 class Command(BaseCommand):
@@ -21,3 +22,6 @@ class Command(BaseCommand):
         if path.exists():
             self.stdout.write(f"演示账号（密码为本机生成，保存在 {path}）：")
             self.stdout.write(path.read_text(encoding="utf-8"))
+        self.stdout.write(
+            f"演示数据的“今天”为 {DEMO_TODAY:%Y-%m-%d}：任务进度请看 /targets/?year={DEMO_TODAY.year}&as_of={DEMO_TODAY}"
+        )
