@@ -20,6 +20,7 @@ from gongjiang.catalog.services import catalog_load_reference, shortage_entry_ad
 from gongjiang.core.choices import Role
 from gongjiang.core.models import Jurisdiction
 from gongjiang.core.services import jurisdiction_create, user_create
+from gongjiang.funds.demo import load_demo_funds
 from gongjiang.registry import services as registry
 from gongjiang.registry.choices import PRIORITY_GROUP_FIELDS
 from gongjiang.registry.validators import credit_code_with_check_digit, resident_id_with_check_digit
@@ -244,6 +245,8 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
         ),
     }
     login("finance", Role.FINANCE_OFFICER, "就业科 财务", admin, service_unit=units["employment-section"])
+    # A second finance officer: a payment batch is approved by someone other than its maker.
+    login("finance2", Role.FINANCE_OFFICER, "就业科 复核", admin, service_unit=units["employment-section"])
     clerks = {
         0: login(
             "jiaotong",
@@ -272,6 +275,8 @@ def demo_load(logins_path: Path) -> list[DemoLogin]:
     # Issue 7: the 附件1 task table and goals, and 2025's classes so that the 任务进度 dashboard shows
     # progress as of `demo_training.DEMO_TODAY` (/targets/?year=2025&as_of=2025-10-31).
     load_demo_targets(xq, actor=admin)
+    # Issue 6: the fund sources, which fund pays which benefit, and each fund's 2025 budget.
+    load_demo_funds(xq, admin=admin, year=2025)
     # Two 国家级高技能人才培训基地 recognised before 2025 (their classes fill the “其中：国家级基地承接”
     # columns of 附件1).
     for institution, recognised_on in (

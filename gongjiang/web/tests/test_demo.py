@@ -45,6 +45,12 @@ def test_demo_data_set(tmp_path):
     text = (tmp_path / "demo-logins.txt").read_text(encoding="utf-8")
     assert all(login.password in text for login in logins)
     assert len({login.password for login in logins}) == len(logins)
+    # two finance officers (a batch's maker may not approve it) and every fund with a 2025 budget
+    from gongjiang.funds.models import FundBudget, FundSource
+
+    assert User.objects.filter(role=Role.FINANCE_OFFICER).count() == 2
+    assert FundSource.objects.exists()
+    assert FundBudget.objects.filter(year=2025).count() == FundSource.objects.count()
     # the 培训合格证 number ranges of 附件4 (six: two centres × 就业 / 岗位 / 创业)
     from gongjiang.training.models import CertificateNumberRange
 
