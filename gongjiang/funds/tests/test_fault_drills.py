@@ -28,25 +28,26 @@ is 3 × 1500 = 4500 元.
 from __future__ import annotations
 
 import io
-import os
 import signal
 import subprocess
-import sys
-import threading
-import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import connection
 from django.db.models import Count
 
 from gongjiang.core.errors import DomainError
 from gongjiang.core.integrity import run_checks
-from gongjiang.core.models import AuditChainHead
+from gongjiang.core.tests.fault_drill import (
+    HeldAuditHead,
+    backend_gone,
+    rows_locked,
+    start_worker,
+    waiting_backend,
+)
 
 from .. import ledger, selectors, services
 from ..choices import BatchStatus, InstalmentStatus, ItemStatus, LedgerAccount, PostingKind
@@ -60,7 +61,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-REPO_ROOT = Path(__file__).resolve().parents[3]
 BATCH_TOTAL = 3 * A_CERT  # 附件3 A类 培训合格证 1500 元 × 3 trainees = 4500 元
 ZERO = Decimal("0.00")
 WORKER = """
@@ -79,65 +79,9 @@ print("done")
 """
 
 
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class HeldAuditHead:
-    """Hold the audit chain head row locked from a connection of our own until `release()`."""
-
-    def __init__(self) -> None:
-        self.locked, self.done = threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=self._hold)
-
-    def _hold(self) -> None:
-        try:
-            with transaction.atomic():
-                AuditChainHead.objects.select_for_update().get(pk=1)
-                self.locked.set()
-                self.done.wait(timeout=120)
-        finally:
-            connections["default"].close()
-
-    def __enter__(self) -> HeldAuditHead:
-        self.thread.start()
-        assert self.locked.wait(timeout=30)
-        return self
-
-    def release(self) -> None:
-        self.done.set()
-        self.thread.join(timeout=30)
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
-def _waiting_backend(timeout: float = 60) -> int:
-    """The pid of the backend waiting on a lock for the audit head (the worker, mid-step)."""
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND query ILIKE %s AND pid <> pg_backend_pid()",
-                ["%core_auditchainhead%"],
-            )
-            row = cursor.fetchone()
-            if row:
-                return int(row[0])
-            time.sleep(0.2)
-    raise AssertionError("the worker never reached the audit write")
-
-
 def _batch_is_locked(batch: PaymentBatch) -> bool:
     """True when another transaction holds the batch row (the worker is inside the step)."""
-    try:
-        with transaction.atomic():
-            list(PaymentBatch.objects.select_for_update(nowait=True).filter(pk=batch.pk))
-    except DatabaseError:
-        return True
-    return False
+    return rows_locked(PaymentBatch.objects.filter(pk=batch.pk))
 
 
 def _has_written(pid: int, model: Any) -> bool:
@@ -151,32 +95,8 @@ def _has_written(pid: int, model: Any) -> bool:
         return bool(cursor.fetchone()[0])
 
 
-def _gone(pid: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.2)
-    raise AssertionError(f"backend {pid} still there")
-
-
 def _start_worker(*, step: str, actor: Any, batch: PaymentBatch, data: bytes) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
-    }
-    script = WORKER.format(actor=actor.pk, batch=batch.pk, step=step, data=data)
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and a fixed script
-        [sys.executable, "-c", script],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_worker(WORKER.format(actor=actor.pk, batch=batch.pk, step=step, data=data))
 
 
 def _result_file(batch: PaymentBatch) -> bytes:
@@ -240,7 +160,7 @@ def test_a_worker_killed_mid_payment_batch_loses_and_doubles_nothing(fw, fault, 
     # when a worker process runs the step and is stopped in the middle of it
     with HeldAuditHead() as held:
         worker = _start_worker(step=step, actor=actor, batch=batch, data=data)
-        backend = _waiting_backend()
+        backend = waiting_backend()
         assert _batch_is_locked(batch), "the worker should hold the batch row (inside the step)"
         assert _has_written(backend, LedgerPosting) and _has_written(backend, LedgerEntry), (
             "the worker should have written postings (uncommitted) before its audit write"
@@ -252,7 +172,7 @@ def test_a_worker_killed_mid_payment_batch_loses_and_doubles_nothing(fw, fault, 
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
         held.release()
-        _gone(backend)
+        backend_gone(backend)
         _out, err = worker.communicate(timeout=60)
 
     # then the worker failed, and nothing of its step remains: the ledger is as before, the keys

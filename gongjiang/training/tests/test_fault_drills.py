@@ -17,20 +17,21 @@ numbers) pass. Closing again takes the same first number — nothing lost, nothi
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
-import threading
-import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection
 
 from gongjiang.core.integrity import run_checks
-from gongjiang.core.models import AuditChainHead
+from gongjiang.core.tests.fault_drill import (
+    HeldAuditHead,
+    backend_gone,
+    rows_locked,
+    start_worker,
+    waiting_backend,
+)
 from gongjiang.training.choices import ClassStatus
 from gongjiang.training.models import CertificateNumberRange, TrainingCertificate, TrainingClass
 from gongjiang.training.services import certificates, closing
@@ -44,7 +45,6 @@ pytestmark = [
     ),
     pytest.mark.django_db(transaction=True),
 ]
-REPO_ROOT = Path(__file__).resolve().parents[3]
 WORKER = """
 import datetime as dt, django
 django.setup()
@@ -57,98 +57,13 @@ print("closed")
 """
 
 
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class HeldAuditHead:
-    """Hold the audit chain head row locked from a connection of our own until `release()`."""
-
-    def __init__(self) -> None:
-        self.locked, self.done = threading.Event(), threading.Event()
-        self.thread = threading.Thread(target=self._hold)
-
-    def _hold(self) -> None:
-        try:
-            with transaction.atomic():
-                AuditChainHead.objects.select_for_update().get(pk=1)
-                self.locked.set()
-                self.done.wait(timeout=120)
-        finally:
-            connections["default"].close()
-
-    def __enter__(self) -> HeldAuditHead:
-        self.thread.start()
-        assert self.locked.wait(timeout=30)
-        return self
-
-    def release(self) -> None:
-        self.done.set()
-        self.thread.join(timeout=30)
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
-def _waiting_backend(timeout: float = 60) -> int:
-    """The pid of the backend waiting on a lock for the audit head (the worker, mid-allocation)."""
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND query ILIKE %s AND pid <> pg_backend_pid()",
-                ["%core_auditchainhead%"],
-            )
-            row = cursor.fetchone()
-            if row:
-                return int(row[0])
-            time.sleep(0.2)
-    raise AssertionError("the worker never reached the audit write")
+def _start_worker(tw, training_class) -> subprocess.Popen[str]:
+    return start_worker(WORKER.format(reviewer=tw.reviewer.pk, klass=training_class.pk))
 
 
 def _range_is_locked() -> bool:
     """True when another transaction holds the range row (the worker has taken numbers)."""
-    from django.db import DatabaseError
-
-    try:
-        with transaction.atomic():
-            list(
-                CertificateNumberRange.objects.select_for_update(nowait=True).filter(
-                    year=2025, category="employment"
-                )
-            )
-    except DatabaseError:
-        return True
-    return False
-
-
-def _gone(pid: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.2)
-    raise AssertionError(f"backend {pid} still there")
-
-
-def _start_worker(tw, training_class) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
-    }
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and a fixed script
-        [sys.executable, "-c", WORKER.format(reviewer=tw.reviewer.pk, klass=training_class.pk)],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return rows_locked(CertificateNumberRange.objects.filter(year=2025, category="employment"))
 
 
 def _assert_nothing_happened(training_class) -> None:
@@ -169,7 +84,7 @@ def test_a_worker_killed_mid_allocation_loses_and_doubles_nothing(tw, fault):
     # when a worker process runs the closing and is stopped in the middle of the allocation
     with HeldAuditHead() as held:
         worker = _start_worker(tw, training_class)
-        backend = _waiting_backend()
+        backend = waiting_backend()
         assert _range_is_locked(), "the worker should hold the range row (numbers taken, not committed)"
         if fault == "sigkill_worker":
             worker.send_signal(signal.SIGKILL)
@@ -178,7 +93,7 @@ def test_a_worker_killed_mid_allocation_loses_and_doubles_nothing(tw, fault):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
         held.release()
-        _gone(backend)
+        backend_gone(backend)
         _out, err = worker.communicate(timeout=60)
     # then the worker failed, and nothing of its closing remains
     assert worker.returncode != 0
