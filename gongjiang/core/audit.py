@@ -191,8 +191,14 @@ def audit_head() -> str:
 
 
 def record_create(
-    instance: models.Model, *, actor: Any, event_type: str = "", reason: str = ""
+    instance: models.Model,
+    *,
+    actor: Any,
+    event_type: str = "",
+    reason: str = "",
+    jurisdiction_id: int | None = None,
 ) -> AuditEvent:
+    """Audit a new row; `jurisdiction_id` for rows that reach their jurisdiction through a parent."""
     return audit_record(
         actor=actor,
         obj=instance,
@@ -200,6 +206,7 @@ def record_create(
         event_type=event_type,
         after=snapshot(instance),
         reason=reason,
+        jurisdiction_id=jurisdiction_id,
     )
 
 

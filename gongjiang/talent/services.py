@@ -420,12 +420,10 @@ def competition_result_record(
     )
     validated(result)
     result.save()
-    audit_record(
+    record_create(
+        result,
         actor=actor,
-        obj=result,
-        action="create",
         event_type="competition_result_recorded",
-        after=snapshot(result),
         jurisdiction_id=competition.jurisdiction_id,
     )
     return result
@@ -473,12 +471,10 @@ def studio_assess(
     assessment = StudioAssessment(studio=studio, year=year, result=result, assessed_on=assessed_on)
     validated(assessment)
     assessment.save()
-    audit_record(
+    record_create(
+        assessment,
         actor=actor,
-        obj=assessment,
-        action="create",
         event_type="master_studio_assessed",
-        after=snapshot(assessment),
         jurisdiction_id=studio.jurisdiction_id,
     )
     return assessment

@@ -39,7 +39,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gongjiang.core.audit import audit_record, record_create, record_update, snapshot
+from gongjiang.core.audit import record_create, record_update, snapshot
 from gongjiang.core.choices import Role
 from gongjiang.core.errors import DomainError, PermissionDenied
 from gongjiang.core.permissions import require, require_jurisdiction, role_of
@@ -224,12 +224,10 @@ def attendance_record_device(
         return AttendanceRecord.objects.get(
             device=device, person=enrolment.person, occurred_at=occurred_at
         ), False
-    audit_record(
+    record_create(
+        record,
         actor=None,
-        obj=record,
-        action="create",
         event_type="attendance_device",
-        after=snapshot(record),
         reason=f"考勤设备 {device.serial}",
         jurisdiction_id=training_class.jurisdiction_id,
     )
@@ -271,12 +269,10 @@ def attendance_record_manual(
     )
     validated(record)
     record.save()
-    audit_record(
+    record_create(
+        record,
         actor=actor,
-        obj=record,
-        action="create",
         event_type="attendance_manual",
-        after=snapshot(record),
         reason=reason,
         jurisdiction_id=training_class.jurisdiction_id,
     )

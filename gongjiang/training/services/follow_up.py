@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongjiang.catalog.models import CertificateType, Occupation, SkillLevel
-from gongjiang.core.audit import audit_record, snapshot
+from gongjiang.core.audit import audit_record, record_create
 from gongjiang.core.errors import DomainError
 from gongjiang.core.validation import validated
 from gongjiang.registry.choices import CertificateSource
@@ -117,12 +117,10 @@ def certificate_record(
         )
         validated(certificate)
         certificate.save()
-        audit_record(
+        record_create(
+            certificate,
             actor=actor,
-            obj=certificate,
-            action="create",
             event_type="person_certificate_recorded",
-            after=snapshot(certificate),
             jurisdiction_id=training_class.jurisdiction_id,
         )
     enrolment.obtained_certificates.add(certificate)
@@ -189,12 +187,10 @@ def promotion_record(
     )
     validated(promotion)
     promotion.save()
-    audit_record(
+    record_create(
+        promotion,
         actor=actor,
-        obj=promotion,
-        action="create",
         event_type="promotion_recorded",
-        after=snapshot(promotion),
         jurisdiction_id=training_class.jurisdiction_id,
     )
     events.promotion_recorded(training_class, actor, held_on.isoformat(), title)
@@ -251,12 +247,10 @@ def employment_record(
     )
     validated(employment)
     employment.save()
-    audit_record(
+    record_create(
+        employment,
         actor=actor,
-        obj=employment,
-        action="create",
         event_type="employment_recorded",
-        after=snapshot(employment),
         jurisdiction_id=training_class.jurisdiction_id,
     )
     events.employment_recorded(training_class, actor, enrolment.person.name, employer_name)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from gongjiang.core.audit import audit_record, record_update, snapshot
+from gongjiang.core.audit import audit_record, record_create, record_update, snapshot
 from gongjiang.core.errors import DomainError
 from gongjiang.core.models import Jurisdiction
 from gongjiang.core.permissions import require, require_jurisdiction
@@ -123,12 +123,10 @@ def list_proposals_generate(
         )
         validated(proposal)
         proposal.save()
-        audit_record(
+        record_create(
+            proposal,
             actor=actor,
-            obj=proposal,
-            action="create",
             event_type="list_change_proposed",
-            after=snapshot(proposal),
             jurisdiction_id=jurisdiction.pk,
         )
         created.append(proposal)
