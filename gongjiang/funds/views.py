@@ -5,9 +5,6 @@ the per-fund report, and the public notice page (no log-in). Views only call sel
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,31 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from gongjiang.core.errors import DomainError, ImportRejected
-from gongjiang.core.errors import PermissionDenied as DomainPermissionDenied
+from gongjiang.core.http import XLSX, domain_denial_is_403, require_capability
 from gongjiang.core.permissions import has_capability
 
 from . import config, selectors, services
 from .clocks import clock
 from .models import ApplicationLine, Objection
 from .reports import fund_report_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _domain_denial_is_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainPermissionDenied as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionDenied
 
 
 def _today() -> dt.date:
@@ -51,7 +30,7 @@ def _today() -> dt.date:
 
 @require_GET
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def application_list_view(request: HttpRequest) -> HttpResponse:
     today = _today()
     rows = [
@@ -63,7 +42,7 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def application_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(request.user, pk)
     running = clock(application.review_due_on, _today()) if application.status == "submitted" else None
@@ -88,7 +67,7 @@ def application_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def line_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     line = ApplicationLine.objects.filter(pk=pk).first()
     if line is None:
@@ -111,7 +90,7 @@ def line_review_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def review_queue_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "funds/review_queue.html", {"rows": selectors.review_queue(request.user, _today())}
@@ -120,7 +99,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def payment_queue_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "funds/payment_queue.html", {"rows": selectors.payment_queue(request.user, _today())}
@@ -129,14 +108,14 @@ def payment_queue_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def batch_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "funds/batch_list.html", {"batches": selectors.batch_list(request.user)[:200]})
 
 
 @require_GET
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def batch_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_get(request.user, pk)
     return render(
@@ -153,7 +132,7 @@ def batch_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def batch_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """approve | export (the bank file, full numbers: a POST, audited) | result (the bank's file)."""
     batch = selectors.batch_get(request.user, pk)
@@ -196,7 +175,7 @@ def _period(request: HttpRequest) -> tuple[int, int | None]:
 
 @require_GET
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def report_view(request: HttpRequest) -> HttpResponse:
     year, month = _period(request)
     rows = selectors.fund_report(request.user, year, month)
@@ -208,7 +187,7 @@ def report_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def report_xlsx_view(request: HttpRequest) -> HttpResponse:
     year, month = _period(request)
     data = fund_report_xlsx(selectors.fund_report(request.user, year, month), year, month)
@@ -261,7 +240,7 @@ def public_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def application_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """checklist | submit (the applicant's side) | review_complete | publish (the reviewer's)."""
     application = selectors.application_get(request.user, pk)
@@ -300,7 +279,7 @@ def application_action_view(request: HttpRequest, pk: int, action: str) -> HttpR
 
 @require_GET
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def notice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get(request.user, pk)
     return render(
@@ -317,7 +296,7 @@ def notice_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 def notice_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """resolve (an objection: upheld or dismissed) | close (after the window)."""
     notice = selectors.notice_get(request.user, pk)
@@ -345,7 +324,7 @@ def apply_for_class_view(request: HttpRequest) -> HttpResponse:
     """An institution's application for a closed class (a bureau user may file on its behalf)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request)
-    _require(request, "funds.apply")
+    require_capability(request, "funds.apply")
     from gongjiang.training.choices import ClassStatus
     from gongjiang.training.selectors import class_get, class_list
 

@@ -5,13 +5,10 @@ high-skill talent database, the records of competitions/studios/titles/platforms
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongjiang.catalog.models import Occupation, SkillLevel
 from gongjiang.core.errors import DomainError, ImportRejected
-from gongjiang.core.errors import PermissionDenied as DomainPermissionDenied
+from gongjiang.core.http import domain_denial_is_403, require_capability, xlsx_download
 from gongjiang.core.permissions import has_capability
 from gongjiang.registry.models import Enterprise
 
@@ -27,40 +24,16 @@ from . import aggregates, exports, file_templates, selectors, services
 from .forms import DecisionForm, ImportForm, ProposalForm, ResponseForm, RoundForm, initial_from
 from .models import ShortageProposal
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _domain_denial_is_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainPermissionDenied as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionDenied
-
-
-def _download(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_http_methods(["GET", "POST"])
 def round_list_view(request: HttpRequest) -> HttpResponse:
     rounds = list(selectors.round_list(request.user).order_by("-year", "-id"))
     can_manage = has_capability(request.user, "talent.manage")
     form = RoundForm(request.POST or None) if can_manage else None
     if request.method == "POST":
-        _require(request, "talent.manage")
+        require_capability(request, "talent.manage")
         if form is not None and form.is_valid():
             try:
                 survey_round = services.survey_round_create(
@@ -92,16 +65,16 @@ def round_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_http_methods(["GET", "POST"])
 def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "talent.read")
+    require_capability(request, "talent.read")
     survey_round = selectors.round_get(request.user, pk)
     can_manage = has_capability(request.user, "talent.manage")
     form = ImportForm(request.POST or None, request.FILES or None) if can_manage else None
     row_errors: list[dict[str, Any]] = []
     if request.method == "POST":
-        _require(request, "talent.manage")
+        require_capability(request, "talent.manage")
         if form is not None and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -132,10 +105,10 @@ def round_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_POST
 def round_close_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "talent.manage")
+    require_capability(request, "talent.manage")
     survey_round = selectors.round_get(request.user, pk)
     try:
         services.survey_round_close(actor=request.user, survey_round=survey_round)
@@ -147,20 +120,20 @@ def round_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def import_template_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "talent.manage")
+    require_capability(request, "talent.manage")
     survey_round = selectors.round_get(request.user, pk)
-    return _download(file_templates.survey_template(survey_round), "talent-survey-template.xlsx")
+    return xlsx_download(file_templates.survey_template(survey_round), "talent-survey-template.xlsx")
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_http_methods(["GET", "POST"])
 def response_form_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The online 调查表: an enterprise clerk fills in their own enterprise's answer."""
-    _require(request, "talent.respond")
+    require_capability(request, "talent.respond")
     survey_round = selectors.round_get(request.user, pk)
     existing = selectors.own_response(request.user, survey_round)
     enterprise_id = getattr(request.user, "enterprise_id", None) or -1
@@ -204,10 +177,10 @@ def _analysis_context(survey_round: Any) -> dict[str, Any]:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def supply_demand_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "talent.read")
+    require_capability(request, "talent.read")
     survey_round = selectors.round_get(request.user, pk)
     context = _analysis_context(survey_round)
     context.update(
@@ -222,19 +195,19 @@ def supply_demand_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def supply_demand_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "talent.read")
+    require_capability(request, "talent.read")
     survey_round = selectors.round_get(request.user, pk)
-    return _download(exports.supply_demand_xlsx(survey_round), f"supply-demand-{survey_round.pk}.xlsx")
+    return xlsx_download(exports.supply_demand_xlsx(survey_round), f"supply-demand-{survey_round.pk}.xlsx")
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_POST
 def proposal_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "talent.manage")
+    require_capability(request, "talent.manage")
     survey_round = selectors.round_get(request.user, pk)
     form = ProposalForm(request.POST)
     occupation = (
@@ -258,10 +231,10 @@ def proposal_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_POST
 def proposal_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "talent.manage")
+    require_capability(request, "talent.manage")
     proposal = ShortageProposal.objects.filter(pk=pk).select_related("survey_round").first()
     if proposal is None:
         raise Http404("提议不存在")
@@ -300,10 +273,10 @@ def _talent_filter(request: HttpRequest) -> selectors.TalentFilter:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def talent_list_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "talent.read")
+    require_capability(request, "talent.read")
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
     flt = _talent_filter(request)
     rows = selectors.talent_list(request.user, jurisdiction, flt)
@@ -325,20 +298,20 @@ def talent_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def talent_export_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "talent.read")
+    require_capability(request, "talent.read")
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
     rows = selectors.talent_list(request.user, jurisdiction, _talent_filter(request))
-    return _download(exports.talent_xlsx(rows), "high-skill-talent.xlsx")
+    return xlsx_download(exports.talent_xlsx(rows), "high-skill-talent.xlsx")
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def record_list_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "talent.read")
+    require_capability(request, "talent.read")
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
     return render(
         request,
@@ -383,4 +356,4 @@ def public_supply_demand_xlsx_view(request: HttpRequest) -> HttpResponse:
     )
     if chosen is None:
         raise Http404("没有已发布的供求信息")
-    return _download(exports.supply_demand_xlsx(chosen), f"supply-demand-{chosen.pk}.xlsx")
+    return xlsx_download(exports.supply_demand_xlsx(chosen), f"supply-demand-{chosen.pk}.xlsx")

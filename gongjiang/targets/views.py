@@ -5,8 +5,6 @@ skill-upgrade subsidy recipients. Views only call selectors and services."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gongjiang.core.errors import DomainError, ImportRejected
 from gongjiang.core.errors import PermissionDenied as DomainPermissionDenied
+from gongjiang.core.http import domain_denial_is_403, require_capability, xlsx_download
 from gongjiang.core.permissions import has_capability
 from gongjiang.registry.models import ServiceUnit
 from gongjiang.training.imports import parse_date
@@ -34,25 +33,6 @@ from .progress import cumulative_by_month, goal_progress, rates, table_progress
 from .report import monthly_report, monthly_report_xlsx
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _domain_denial_is_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A selector's or service's domain PermissionDenied becomes Django's (403), after `login_required`."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainPermissionDenied as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionDenied
 
 
 def _today() -> dt.date:
@@ -74,12 +54,6 @@ def _year(request: HttpRequest, jurisdiction: Any) -> int | None:
     return selectors.default_year(request.user, jurisdiction, _today())
 
 
-def _download(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 class DrillLinks:
     """Builds drill-down URLs for one dashboard (year, as-of date, jurisdiction)."""
 
@@ -92,7 +66,7 @@ class DrillLinks:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
@@ -157,7 +131,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def drill_view(request: HttpRequest) -> HttpResponse:
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
@@ -200,10 +174,10 @@ def drill_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def monthly_report_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "targets.report")
+    require_capability(request, "targets.report")
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
     table = selectors.table_get(request.user, jurisdiction, _year(request, jurisdiction))
     today = _today()
@@ -213,11 +187,11 @@ def monthly_report_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, "月份无效：只能导出已开始的月份")
         return redirect(reverse("targets:dashboard") + f"?year={table.year}")
     report = monthly_report(selectors.scope_for(request.user, jurisdiction), table, month, today)
-    return _download(monthly_report_xlsx(report), report.filename)
+    return xlsx_download(monthly_report_xlsx(report), report.filename)
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def goal_list_view(request: HttpRequest) -> HttpResponse:
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
@@ -243,7 +217,7 @@ def goal_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def table_list_view(request: HttpRequest) -> HttpResponse:
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
@@ -279,11 +253,11 @@ def _service_units(jurisdiction: Any) -> list[ServiceUnit]:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_http_methods(["GET", "POST"])
 def table_edit_view(request: HttpRequest) -> HttpResponse:
     """Enter a year's table (next year's, typically) or correct one, as a bureau admin."""
-    _require(request, "targets.manage")
+    require_capability(request, "targets.manage")
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
     units = _service_units(jurisdiction)
     raw_year = request.GET.get("year", "")
@@ -346,10 +320,10 @@ def table_edit_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_http_methods(["GET", "POST"])
 def table_import_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "targets.manage")
+    require_capability(request, "targets.manage")
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
     form = TableImportForm(request.POST or None, request.FILES or None, initial={"year": _today().year + 1})
     row_errors: list[dict[str, Any]] = []
@@ -388,19 +362,19 @@ def table_import_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def table_template_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "targets.manage")
+    require_capability(request, "targets.manage")
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
-    return _download(file_templates.table_template(jurisdiction), "task-table-template.xlsx")
+    return xlsx_download(file_templates.table_template(jurisdiction), "task-table-template.xlsx")
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_http_methods(["GET", "POST"])
 def recipient_list_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "targets.report")
+    require_capability(request, "targets.report")
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() else _today().year
@@ -408,7 +382,7 @@ def recipient_list_view(request: HttpRequest) -> HttpResponse:
     form = RecipientImportForm(request.POST or None, request.FILES or None, initial={"year": year})
     row_errors: list[dict[str, Any]] = []
     if request.method == "POST":
-        _require(request, "targets.manage")
+        require_capability(request, "targets.manage")
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -450,11 +424,11 @@ def recipient_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_domain_denial_is_403
+@domain_denial_is_403
 @require_GET
 def recipient_template_view(request: HttpRequest) -> HttpResponse:
-    _require(request, "targets.manage")
+    require_capability(request, "targets.manage")
     jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
-    return _download(
+    return xlsx_download(
         file_templates.recipient_template(jurisdiction), "skill-upgrade-recipients-template.xlsx"
     )
