@@ -72,6 +72,33 @@ if os.environ.get("GONGJIANG_LOAD_ATTENDANCE") == "1":
     users["device"] = running_class_for_checks(
         actor=admin, jurisdiction=j, trainees=int(os.environ.get("N_TRAINEES", "40")), tag="88"
     )
+if os.environ.get("GONGJIANG_LOAD_ATTENDANCE") == "1":
+    # The reviewers' funds queue (issue 6): N_APPLICATIONS training-subsidy applications of the
+    # institution, 10 trainees each, submitted and waiting for review (附件3 A类 焊工 lines).
+    import datetime as dt
+    from decimal import Decimal
+    from gongjiang.core.models import User as _User
+    from gongjiang.funds import config as funds_config, services as funds
+    from gongjiang.funds.models import FundSource
+    from gongjiang.registry.models import Person
+
+    funds.funds_config_load(actor=admin, jurisdiction=j)
+    fund = FundSource.objects.get(jurisdiction=j, code="lanzhou_skill_upgrade")
+    funds.fund_budget_set(actor=admin, fund_source=fund, year=2025, amount=Decimal("10000000.00"), note="负载测试")
+    clerk = _User.objects.get(username="clerk000")
+    materials = {item["code"]: True for item in funds_config.checklist_for("training_subsidy")}
+    people = list(Person.objects.filter(jurisdiction=j, name__startswith="学员").order_by("id"))
+    facts = {"training_type": "employment", "occupation": "焊工", "level": "cert", "class_hours": 120,
+             "rural_or_lowincome": False, "training_days": 15}
+    for a in range(int(os.environ.get("N_APPLICATIONS", "20"))):
+        application = funds.application_create(
+            actor=clerk, applicant_kind="institution", applicant=institution, policy="lanzhou-xinqu-2025",
+            benefit="training_subsidy", claim_date=dt.date(2025, 11, 14),
+        )
+        for person in people[a * 10:(a + 1) * 10]:
+            funds.application_line_add(actor=clerk, application=application, person=person, facts=dict(facts))
+        funds.application_checklist_set(actor=clerk, application=application, items=materials)
+        funds.application_submit(actor=clerk, application=application, today=dt.date(2025, 11, 14))
 print("USERS=" + json.dumps(users))
 """
 
@@ -114,7 +141,9 @@ QUOTE = {
 }
 
 
-def calibrate(stack: ProdStack, reviewer: dict, clerk: dict, rounds: int = 30) -> dict[str, float]:
+def calibrate(
+    stack: ProdStack, reviewer: dict, clerk: dict, device: dict | None, rounds: int = 30
+) -> dict[str, float]:
     """CPU milliseconds the app processes spend per request of each kind, one request at a time.
 
     CPU time, unlike wall time, hardly depends on what else the machine is doing, so this is the
@@ -137,12 +166,36 @@ def calibrate(stack: ProdStack, reviewer: dict, clerk: dict, rounds: int = 30) -
         )
         assert status == 302, status
 
-    return {
+    figures = {
         "GET /api/core/health": per_request(lambda: browser.get("/api/core/health"), rounds * 2),
         "POST /api/quote": per_request(lambda: browser.post("/api/quote", json_body=QUOTE), rounds * 2),
         "GET /registry/people/": per_request(lambda: browser.get("/registry/people/"), rounds),
         "log-in (clerk: GET + POST /login/)": per_request(clerk_log_in, max(3, rounds // 6)),
     }
+    if device:
+        terminal = Browser(stack.base_url)
+        moments = iter(range(10**6))
+
+        def check_in() -> None:
+            # Distinct people and seconds from the locust users' (who start at 07:30): 06:00 onwards.
+            n = next(moments)
+            body = {
+                "serial": device["serial"],
+                "id_number": device["id_numbers"][n % len(device["id_numbers"])],
+                "class_code": device["class_code"],
+                "occurred_at": f"{device['day']}T06:{n // 60 % 60:02d}:{n % 60:02d}+08:00",
+                "method": "face",
+                "match_score": "93.00",
+            }
+            status, _h, text = terminal.post(
+                "/api/attendance", json_body=body, headers={"X-Device-Key": device["key"]}
+            )
+            assert status == 201, (status, text[:200])
+
+        figures["POST /api/attendance (device)"] = per_request(check_in, rounds * 2)
+        for path in ("/training/anomalies/", "/training/review/", "/funds/review-queue/"):
+            figures[f"GET {path}"] = per_request(lambda path=path: browser.get(path), rounds)
+    return figures
 
 
 def main() -> int:
@@ -177,7 +230,9 @@ def main() -> int:
             next(line[6:] for line in seeded.stdout.splitlines() if line.startswith("USERS="))
         )
         # The first reviewer calibrates; locust gets the others (a TOTP code works once per user).
-        calibration = calibrate(stack, users_all["reviewers"][0], users_all["clerks"][0])
+        calibration = calibrate(
+            stack, users_all["reviewers"][0], users_all["clerks"][0], users_all.get("device")
+        )
         users = json.dumps(
             {
                 "reviewers": users_all["reviewers"][1:],

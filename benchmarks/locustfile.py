@@ -12,7 +12,8 @@ With `GONGJIANG_LOAD_ATTENDANCE=1` (load.py then seeds a running class and a fac
 (person, second) inside a session window of the class's first day, so each writes a row and runs
 the anomaly detection;
 every tenth one is a replay of the one before (200, same record); and reviewers also read the
-anomaly queue and the filing review queue.
+anomaly queue, the filing review queue and the funds review queue (load.py seeds 20 submitted
+training-subsidy applications of 10 lines each).
 
 Requests go straight to gunicorn as the TLS proxy would forward them (X-Forwarded-Proto: https);
 production cookies are Secure, so the cookie policy here sends them over loopback HTTP.
@@ -117,6 +118,7 @@ class Staff(HttpUser):
         for path, name in (
             ("/training/anomalies/", "GET /training/anomalies/"),
             ("/training/review/", "GET /training/review/"),
+            ("/funds/review-queue/", "GET /funds/review-queue/"),
         ):
             with self.client.get(path, name=name, catch_response=True) as response:
                 if response.status_code != 200:

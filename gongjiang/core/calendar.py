@@ -7,6 +7,7 @@ count as working days and a warning code is returned by `working_day_status`.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -18,6 +19,13 @@ def is_working_day(day: dt.date, overrides: dict[dt.date, bool] | None = None) -
         overrides = dict(WorkingDayOverride.objects.filter(date=day).values_list("date", "is_working_day"))
     if day in overrides:
         return overrides[day]
+    return _statutory_working_day(day)
+
+
+# chinese-calendar takes about 65 µs per lookup, and a queue row's clock counts every day to its
+# due date (a year-old item: 365 lookups); the library's tables are fixed for the process.
+@lru_cache(maxsize=8192)
+def _statutory_working_day(day: dt.date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
