@@ -32,6 +32,7 @@ from .choices import (
     LineStatus,
     NoticeStatus,
     PostingKind,
+    ScheduleStatus,
 )
 from .clocks import Clock, clock
 from .models import (
@@ -171,6 +172,34 @@ def batch_get(user: Any, pk: Any) -> PaymentBatch:
 def fund_source_list(user: Any) -> QuerySet[FundSource]:
     require(user, "funds.read")
     return FundSource.objects.filter(jurisdiction_id__in=jurisdiction_ids(user))
+
+
+@dataclass
+class BatchChoice:
+    """What a finance officer may put in a new batch of one fund: the instalments due now, and how
+    many scheduled ones have reached their month (they fall due when a batch takes "all")."""
+
+    fund_source: FundSource
+    due: list[Instalment]
+    come_due: int
+
+
+def batch_choice(user: Any, fund_source_id: Any, month: str) -> BatchChoice:
+    require(user, "funds.pay")
+    fund = _get(fund_source_list(user), fund_source_id)
+    instalments = Instalment.objects.filter(schedule__line__application__fund_source=fund)
+    due = list(
+        instalments.filter(status=InstalmentStatus.DUE)
+        .select_related("schedule__line__person", "schedule__line__application")
+        .order_by("due_month", "pk")
+    )
+    come_due = instalments.filter(
+        status=InstalmentStatus.SCHEDULED,
+        due_month__lte=month,
+        schedule__status=ScheduleStatus.ACTIVE,
+        schedule__line__status=LineStatus.PAYABLE,
+    ).count()
+    return BatchChoice(fund, due, come_due)
 
 
 @dataclass

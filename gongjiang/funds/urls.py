@@ -15,6 +15,7 @@ urlpatterns = [
     path("review-queue/", views.review_queue_view, name="review_queue"),
     path("payment-queue/", views.payment_queue_view, name="payment_queue"),
     path("batches/", views.batch_list_view, name="batch_list"),
+    path("batches/new/", views.batch_new_view, name="batch_new"),
     path("batches/<int:pk>/", views.batch_detail_view, name="batch_detail"),
     path("batches/<int:pk>/<str:action>/", views.batch_action_view, name="batch_action"),
     path("report/", views.report_view, name="report"),

@@ -113,6 +113,43 @@ def batch_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "funds/batch_list.html", {"batches": selectors.batch_list(request.user)[:200]})
 
 
+@login_required
+@domain_denial_is_403
+def batch_new_view(request: HttpRequest) -> HttpResponse:
+    """Make a payment batch of one fund: every instalment due (the months that have come fall due
+    with it) or the ones ticked. A second submit of the same choice finds nothing due and is refused."""
+    require_capability(request, "funds.pay")
+    today = _today()
+    funds = list(selectors.fund_source_list(request.user).order_by("code"))
+    data = request.POST if request.method == "POST" else request.GET
+    fund_id = data.get("fund_source") or (str(funds[0].pk) if funds else "")
+    choice = selectors.batch_choice(request.user, fund_id, f"{today:%Y-%m}") if fund_id else None
+    year_text = data.get("year") or str(today.year)
+    if request.method == "POST" and choice is not None:
+        try:
+            if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
+                raise DomainError("bad_year", "预算年度应为四位年份")
+            chosen = None
+            if data.get("scope") == "chosen":
+                ids = {int(i) for i in request.POST.getlist("instalments") if i.isdigit()}
+                chosen = [i for i in choice.due if i.pk in ids]
+                if not chosen:
+                    raise DomainError("nothing_chosen", "请勾选要拨付的期次，或选择“全部到期期次”")
+            batch = services.batch_create(
+                actor=request.user, fund_source=choice.fund_source, year=int(year_text), instalments=chosen
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已生成拨付批次 {batch.number}，请由另一名财务人员审批")
+            return redirect("funds:batch_detail", pk=batch.pk)
+    return render(
+        request,
+        "funds/batch_new.html",
+        {"funds": funds, "choice": choice, "year": year_text, "scope": data.get("scope", "all")},
+    )
+
+
 @require_GET
 @login_required
 @domain_denial_is_403

@@ -158,6 +158,7 @@ PAGES: dict[str, Route] = {
     ),
     "funds:notice_detail": Route(STAFF, objects={"notice_a": STAFF}),
     "funds:payment_queue": Route(frozenset({Role.BUREAU_ADMIN, Role.FINANCE_OFFICER})),
+    "funds:batch_new": Route(frozenset({Role.BUREAU_ADMIN, Role.FINANCE_OFFICER})),
     "funds:batch_list": Route(STAFF),
     "funds:batch_detail": Route(STAFF, objects={"batch_a": STAFF}),
     "funds:report": Route(STAFF),

@@ -11,9 +11,8 @@ a finance officer makes the payment batch and is refused its approval (two-perso
 finance officer approves it; the bank file is exported and read back, the bank's result with one
 failure imported; the failed line is re-issued in a later batch and paid; the report reconciles.
 
-Making a batch has no page (only `POST /api/funds/batches`): the test calls it through the finance
-officer's browser session (its request context, session cookie and CSRF token). Trainees' bank
-accounts are set through the registry service (`person_set_contact`) before the walk.
+Batches are made on their page (`/funds/batches/new/`). Trainees' bank accounts are set through the
+registry service (`person_set_contact`) before the walk.
 
 `clock` (root conftest.py) moves Django's clock to each step's day in 2025.
 """
@@ -22,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
@@ -46,16 +44,19 @@ PER_TRAINEE = Decimal("1500") + 30 * 15
 ACCOUNTS = ["6228480010000000011", "6228480010000000029", "6228480010000000037"]
 
 
-def _api(page, base: str, path: str, body: dict, key: str) -> dict:
-    """A JSON POST to the API with the page's session and CSRF token (Idempotency-Key as required)."""
-    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
-    response = page.context.request.post(
-        f"{base}/api{path}",
-        headers={"X-CSRFToken": token, "Idempotency-Key": key, "Content-Type": "application/json"},
-        data=json.dumps(body),
-    )
-    assert response.status == 201, response.text()
-    return response.json()
+def _make_batch(page, base: str, fund) -> PaymentBatch:
+    """The batch page: pick the fund (the select submits itself), keep "all due", make the batch."""
+    page.goto(f"{base}/funds/batches/new/")
+    with page.expect_navigation():
+        page.select_option("select[name=fund_source]", str(fund.pk))
+    assert page.get_by_label("全部到期期次", exact=False).is_checked()
+    submit(page, page.get_by_role("button", name="生成拨付批次"))
+    assert "已生成拨付批次" in page.content()
+    return PaymentBatch.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
+
+
+def _total(batch: PaymentBatch) -> Decimal:
+    return sum((item.amount for item in batch.items.all()), Decimal(0))
 
 
 def _cells(page, selector: str) -> list[list[str]]:
@@ -207,10 +208,9 @@ def test_a_closed_classs_subsidy_walks_from_application_to_a_balanced_reconcilia
         (third_person.name, "1950.00", "2025-07-08"),
     ]
 
-    # --- 拨付批次: the maker (API through the session), refused as approver; a second approves --
-    made = _api(finance, base, "/funds/batches", {"fund_source_id": w.fund.pk, "year": 2025}, "batch-1")
-    assert (made["items"], Decimal(made["total"])) == (2, 2 * PER_TRAINEE)  # 3900.00
-    first = PaymentBatch.objects.get(pk=made["id"])
+    # --- 拨付批次: the maker (its page), refused as approver; a second approves -----------------
+    first = _make_batch(finance, base, w.fund)
+    assert (first.items.count(), _total(first)) == (2, 2 * PER_TRAINEE)  # 3900.00
     finance.goto(f"{base}/funds/batches/{first.pk}/")
     submit(finance, finance.get_by_role("button", name="审批批次"))
     assert "双人原则：制单人不能审批本人制作的批次" in finance.content()
@@ -270,9 +270,8 @@ def test_a_closed_classs_subsidy_walks_from_application_to_a_balanced_reconcilia
         reason="原账户户名不符，学员提供新账户",
     )
     finance = people(w.finance)
-    made = _api(finance, base, "/funds/batches", {"fund_source_id": w.fund.pk, "year": 2025}, "batch-2")
-    assert (made["items"], Decimal(made["total"])) == (1, PER_TRAINEE)
-    second = PaymentBatch.objects.get(pk=made["id"])
+    second = _make_batch(finance, base, w.fund)
+    assert (second.items.count(), _total(second)) == (1, PER_TRAINEE)
     reissued = second.items.get()
     assert reissued.reissue_of_id == items[1].pk
     approver = people(w.finance2)

@@ -14,8 +14,8 @@ from gongjiang.core.pii import decrypt
 from gongjiang.registry.tests.factories import PASSWORD
 
 from .. import services
-from ..choices import BatchStatus, ItemStatus
-from ..models import Objection
+from ..choices import BatchStatus, InstalmentStatus, ItemStatus
+from ..models import Instalment, Objection, PaymentBatch
 from .factories import YEAR, bank_result, noticed, reviewed, trainees
 
 
@@ -95,6 +95,67 @@ def test_a_batch_through_its_page(fw):
     page = _client(fw.finance).get(reverse("funds:batch_detail", args=[batch.pk]))
     assert "账实相符" in page.content.decode()
     assert [i.status for i in batch.items.order_by("id")] == [ItemStatus.PAID, ItemStatus.FAILED]
+
+
+def _total(batch) -> Decimal:
+    return sum((item.amount for item in batch.items.all()), Decimal(0))
+
+
+def test_a_batch_is_made_on_its_page(fw):
+    # given three payable lines of 1500.00 each (新民社发〔2025〕13号 附件3 A类 焊工 培训合格证 1500 元)
+    people = trainees(fw, 3)
+    noticed(fw, people)
+    finance = _client(fw.finance)
+    url = reverse("funds:batch_new")
+    # when the finance officer opens the page, the due instalments are listed with masked IDs only
+    page = finance.get(url, {"fund_source": fw.fund.pk}).content.decode()
+    due = list(
+        Instalment.objects.filter(status=InstalmentStatus.DUE, schedule__line__person__in=people).order_by(
+            "pk"
+        )
+    )
+    assert len(due) == 3
+    for person in people:
+        assert person.id_number_masked in page
+        assert decrypt(person.id_number_encrypted) not in page
+    # and ticks two of them
+    response = finance.post(
+        url,
+        {"fund_source": fw.fund.pk, "year": YEAR, "scope": "chosen", "instalments": [due[0].pk, due[1].pk]},
+    )
+    # then a draft batch of 2 × 1500.00 = 3000.00 is made and the page goes to it
+    first = PaymentBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "funds:batch_detail", args=[first.pk]
+    )
+    assert (first.status, _total(first)) == (BatchStatus.DRAFT, Decimal("3000.00"))
+    assert sorted(first.items.values_list("instalment_id", flat=True)) == [due[0].pk, due[1].pk]
+    assert first.created_by == fw.finance
+    # when the same choice is sent again (a double click), it is refused and no second batch is made
+    again = finance.post(
+        url,
+        {"fund_source": fw.fund.pk, "year": YEAR, "scope": "chosen", "instalments": [due[0].pk, due[1].pk]},
+    )
+    assert again.status_code == 200 and "请勾选要拨付的期次" in again.content.decode()
+    assert PaymentBatch.objects.count() == 1
+    # a bad year and an empty choice are refused with a message, writing nothing
+    for data, message in (
+        ({"year": "二五", "scope": "all"}, "预算年度应为四位年份"),
+        ({"year": YEAR, "scope": "chosen"}, "请勾选要拨付的期次"),
+    ):
+        refused = finance.post(url, {"fund_source": fw.fund.pk, **data})
+        assert message in refused.content.decode()
+    assert PaymentBatch.objects.count() == 1
+    # "all due" takes the remaining one; then nothing is left and a further batch is refused
+    finance.post(url, {"fund_source": fw.fund.pk, "year": YEAR, "scope": "all"})
+    second = PaymentBatch.objects.exclude(pk=first.pk).get()
+    assert list(second.items.values_list("instalment_id", flat=True)) == [due[2].pk]
+    assert _total(second) == Decimal("1500.00")
+    empty = finance.post(url, {"fund_source": fw.fund.pk, "year": YEAR, "scope": "all"})
+    assert "该资金来源没有待拨付的期次" in empty.content.decode()
+    assert PaymentBatch.objects.count() == 2
+    # and a reviewer (no payment capability) may not open the page
+    assert _client(fw.reviewer).get(url).status_code == 403
 
 
 def test_the_workflow_through_the_pages(fw):
