@@ -90,7 +90,31 @@ def seeded(world):
         secrets.append(Secret("id", decrypt(teacher.id_number_encrypted), None))
         if teacher.phone_encrypted:
             secrets.append(Secret("phone", decrypt(teacher.phone_encrypted), None))
+    _seed_funds(world)
     return world, secrets
+
+
+# Funds pages that must show the seeded payees (masked), proof that the scan read them with data.
+FUNDS_ROUTES_WITH_PAYEES = {
+    "funds:application_detail",
+    "funds:notice_detail",
+    "funds_public:notice_detail",
+    "funds:payment_queue",
+    "funds:batch_detail",
+}
+
+
+def _seed_funds(world):
+    """Two seeded people (with their bank cards) on a training-subsidy application that is reviewed,
+    publicly noticed and put in a payment batch: the funds pages, the public notice, the batch and
+    the reports then carry their names, and must carry only masked numbers (issue 6)."""
+    from gongjiang.funds import services as funds
+    from gongjiang.funds.tests.factories import funds_world, noticed
+
+    funds_world(world)
+    world.payees = list(Person.objects.filter(jurisdiction=world.jurisdiction).order_by("pk")[:2])
+    noticed(world, world.payees)
+    funds.batch_create(actor=world.finance, fund_source=world.fund, year=2025)
 
 
 def _other_admin(world):
@@ -109,9 +133,20 @@ class Target:
 
 
 def _max_pk() -> int:
+    from gongjiang.funds.models import Application, ApplicationLine, PaymentBatch, PublicNotice
+
     return max(
         m.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        for m in (Person, Teacher, Institution, Enterprise)
+        for m in (
+            Person,
+            Teacher,
+            Institution,
+            Enterprise,
+            Application,
+            ApplicationLine,
+            PaymentBatch,
+            PublicNotice,
+        )
     )
 
 
@@ -246,6 +281,8 @@ def test_no_role_receives_a_full_number_it_may_not_see_nor_do_the_logs(seeded, c
     caplog.set_level(logging.DEBUG)
     leaks: list[str] = []
     allowed_seen: set[str] = set()
+    payees_shown: set[str] = set()
+    payee_masks = [p.id_number_masked for p in world.payees]
     visited = 0
 
     # when every role reads every path of every route
@@ -259,6 +296,8 @@ def test_no_role_receives_a_full_number_it_may_not_see_nor_do_the_logs(seeded, c
                 if response.status_code != 200:
                     continue
                 text = response_text(response)
+                if target.route in FUNDS_ROUTES_WITH_PAYEES and all(m in text for m in payee_masks):
+                    payees_shown.add(target.route)
                 for secret in secrets:
                     if secret.value in text:
                         if _may_see(role, user, secret, target.route):
@@ -278,6 +317,7 @@ def test_no_role_receives_a_full_number_it_may_not_see_nor_do_the_logs(seeded, c
     assert not [s.kind for s in secrets if s.value in logged], "a full number in the logs"
     assert "person registry:person_detail" in allowed_seen  # the person's own record: proof it looks
     assert "person GET /api/registry/people/{person_id}" in allowed_seen
+    assert payees_shown == FUNDS_ROUTES_WITH_PAYEES  # the funds pages were read with the payees on them
     assert visited > 500
 
 
