@@ -9,6 +9,7 @@ tests/malformed/.
 from __future__ import annotations
 
 import datetime as dt
+import string
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +37,9 @@ UNITS = {
     "hours",
     "years",
 }
-BENEFIT_KEYS = {"label", "rule", "beneficiary", "citation", "facts", "config"}
+BENEFIT_KEYS = {"label", "rule", "beneficiary", "citation", "facts", "config", "payment_keys"}
+# What a payment-key template may name besides the benefit's facts (filled in by the funds app).
+PAYMENT_KEY_FIELDS = {"benefit", "person", "organisation", "year", "month", "due", "seq"}
 FACT_KEYS = {"type", "label", "required", "choices", "min", "labels"}
 FACT_TYPES = {"enum", "int", "bool", "str", "decimal", "date"}
 
@@ -231,6 +234,7 @@ def load_pack(directory: Path) -> Pack:
             str(spec["citation"]),
             facts,
             config,
+            _payment_keys(bwhere, spec.get("payment_keys"), set(facts)),
         )
     from .rules import RULES
 
@@ -249,6 +253,24 @@ def load_pack(directory: Path) -> Pack:
         interpretations=tuple(interpretations),
         occupation_classes=classes,
     )
+
+
+def _payment_keys(where: str, raw: Any, fact_names: set[str]) -> tuple[str, ...]:
+    """Templates of "the same thing" that may be paid once, e.g. "training|person={person}|year={year}".
+    Every placeholder must be a benefit fact or one of PAYMENT_KEY_FIELDS, so a typo fails here."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw or not all(isinstance(t, str) and t.strip() for t in raw):
+        raise PackError(f"{where}: payment_keys 应为非空的字符串列表")
+    for template in raw:
+        try:
+            names = {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
+        except ValueError as exc:
+            raise PackError(f"{where}: payment_keys 模板 {template!r} 格式错误：{exc}") from exc
+        unknown = names - fact_names - PAYMENT_KEY_FIELDS
+        if unknown:
+            raise PackError(f"{where}: payment_keys 模板 {template!r} 引用了未声明的事实 {sorted(unknown)}")
+    return tuple(raw)
 
 
 def load_packs(roots: tuple[Path, ...] = (PACKS_DIR,)) -> dict[str, Pack]:

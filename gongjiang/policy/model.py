@@ -66,6 +66,9 @@ class Benefit:
     citation: str
     facts: dict[str, FactSpec]
     config: dict[str, Any]
+    # "The same thing" the funds app pays once (templates over the facts, person, year, …); empty
+    # for a benefit the funds workflow does not pay yet.
+    payment_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

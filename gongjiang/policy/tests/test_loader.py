@@ -113,6 +113,21 @@ MALFORMED = {
         "x: {label: x, rule: choice, beneficiary: person, citation: c, facts: {a: {type: enum, label: A, choices: [p], labels: {q: Q}}}}\n",
         "labels 中有不在 choices 内的取值",
     ),
+    "payment_key_unknown_fact": (
+        "benefits.yaml",
+        "x: {label: x, rule: choice, beneficiary: person, citation: c, payment_keys: ['x|person={person}|lvl={levle}']}\n",
+        "引用了未声明的事实 ['levle']",
+    ),
+    "payment_keys_not_a_list": (
+        "benefits.yaml",
+        "x: {label: x, rule: choice, beneficiary: person, citation: c, payment_keys: 'x|person={person}'}\n",
+        "payment_keys 应为非空的字符串列表",
+    ),
+    "payment_key_bad_template": (
+        "benefits.yaml",
+        "x: {label: x, rule: choice, beneficiary: person, citation: c, payment_keys: ['x|person={person']}\n",
+        "格式错误",
+    ),
     "yaml_syntax": ("benefits.yaml", "x: [unclosed\n", "YAML 语法错误"),
 }
 
