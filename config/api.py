@@ -2,10 +2,12 @@
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 from ninja.security import django_auth
 
 from gongjiang.catalog.api import router as catalog_router
 from gongjiang.core.api import router as core_router
+from gongjiang.core.api_errors import http_error_body, validation_body
 from gongjiang.core.errors import DomainError, ImportRejected, NotAuthenticated, PermissionDenied
 from gongjiang.funds.api import router as funds_router
 from gongjiang.policy.api import router as policy_router
@@ -44,3 +46,13 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(
         request, {"code": exc.code, "message": exc.message, "details": exc.details}, status=status
     )
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, validation_body(list(exc.errors)), status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, http_error_body(exc.status_code, str(exc)), status=exc.status_code)
