@@ -259,7 +259,7 @@ class AttendanceDevice(models.Model):
     serial = models.CharField(_("设备编号"), max_length=64, unique=True)
     name = models.CharField(_("设备名称"), max_length=80)
     method = models.CharField(_("识别方式"), max_length=20, choices=AttendanceMethod.choices)
-    key_hash = models.CharField(max_length=64)
+    key_hash = models.CharField(max_length=64, db_index=True)  # every device request looks it up
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
