@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.core.choices import RevealPurpose
 from gongjiang.core.errors import DomainError
+from gongjiang.core.http import require_capability
 from gongjiang.core.permissions import has_capability
 from gongjiang.core.pii import keyed_hash
 
@@ -43,11 +43,6 @@ PRIORITY_GROUP_TAGS: dict[str, str] = {
     "is_employment_difficulty": "就业困难",
 }
 OTHER_FLAG_FIELDS = ("is_urban_rural_dibao", "is_veteran", "is_disabled")
-
-
-def _require(request: HttpRequest, capability: str) -> None:
-    if not has_capability(request.user, capability):
-        raise PermissionDenied
 
 
 def _search_term(request: HttpRequest) -> str:
@@ -91,7 +86,7 @@ def _flags(person: Person, fields: tuple[str, ...]) -> list[dict[str, Any]]:
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.read")
+    require_capability(request, "registry.read")
     q = _search_term(request)
     people = selectors.person_list(request.user)
     if q:
@@ -106,7 +101,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.read")
+    require_capability(request, "registry.read")
     person = selectors.person_get(request.user, pk)
     institutions = selectors.institution_list(request.user).filter(trainees=person)
     return render(
@@ -128,7 +123,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.read_enterprises")
+    require_capability(request, "registry.read_enterprises")
     q = _search_term(request)
     enterprises = selectors.enterprise_list(request.user)
     if q:
@@ -139,7 +134,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.read_enterprises")
+    require_capability(request, "registry.read_enterprises")
     enterprise = selectors.enterprise_get(request.user, pk)
     employees = selectors.person_list(request.user).filter(employer=enterprise)
     page = _page(request, employees)
@@ -155,7 +150,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def institution_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.read_institutions")
+    require_capability(request, "registry.read_institutions")
     q = _search_term(request)
     institutions = selectors.institution_list(request.user)
     if q:
@@ -166,7 +161,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.read_institutions")
+    require_capability(request, "registry.read_institutions")
     institution = selectors.institution_get(request.user, pk)
     return render(
         request,
@@ -188,7 +183,7 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def teacher_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "registry.read_teachers")
+    require_capability(request, "registry.read_teachers")
     q = _search_term(request)
     teachers = selectors.teacher_list(request.user).prefetch_related("occupations")
     if q:
@@ -202,7 +197,7 @@ def teacher_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def teacher_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "registry.read_teachers")
+    require_capability(request, "registry.read_teachers")
     teacher = selectors.teacher_get(request.user, pk)
     return render(
         request,
@@ -253,7 +248,7 @@ def _reveal(request: HttpRequest, record: Any, url_name: str, reveal: Any, field
 @login_required
 @require_POST
 def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "pii.reveal")
+    require_capability(request, "pii.reveal")
     person = selectors.person_get(request.user, pk)
 
     def reveal(**kwargs: Any) -> dict[str, str]:
@@ -265,7 +260,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def teacher_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "pii.reveal")
+    require_capability(request, "pii.reveal")
     teacher = selectors.teacher_get(request.user, pk)
 
     def reveal(**kwargs: Any) -> dict[str, str]:

@@ -25,7 +25,7 @@ from gongjiang.registry.models import Institution
 from .api import router
 from .models import AttendanceDevice, AttendanceRecord
 from .selectors import (
-    MIN_SPOT_CHECKS,
+    SPOT_CHECKS_MIN,
     anomaly_get,
     anomaly_queue,
     class_get,
@@ -262,8 +262,8 @@ def get_spot_checks(request: HttpRequest, class_id: int) -> Any:
     items = [_spot_check_out(c) for c in spot_check_list(training_class)]
     return {
         "count": len(items),
-        "minimum": MIN_SPOT_CHECKS,
-        "enough": len(items) >= MIN_SPOT_CHECKS,
+        "minimum": SPOT_CHECKS_MIN,
+        "enough": len(items) >= SPOT_CHECKS_MIN,
         "items": items,
     }
 

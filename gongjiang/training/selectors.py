@@ -133,10 +133,6 @@ def classes_with_roster_counts(qs: QuerySet[TrainingClass]) -> QuerySet[Training
 
 # --- Running the class (附件2 3.2) -------------------------------------------------------------
 
-# 附件2 3.2 过程管理: "新区民政司法和社保局各中心或就业科通过线上线下至少开展3次抽查". The closing step
-# refuses a class with fewer (`closing_checks.closing_problems`); one constant for both.
-MIN_SPOT_CHECKS = SPOT_CHECKS_MIN
-
 
 def spot_check_list(training_class: TrainingClass) -> QuerySet[SpotCheck]:
     return training_class.spot_checks.select_related("reviewer").order_by("checked_on", "id")
@@ -147,8 +143,8 @@ def spot_check_count(training_class: TrainingClass) -> int:
 
 
 def spot_checks_enough(training_class: TrainingClass) -> bool:
-    """At least MIN_SPOT_CHECKS (3) spot checks, online or on site, are recorded (附件2 3.2)."""
-    return spot_check_count(training_class) >= MIN_SPOT_CHECKS
+    """At least SPOT_CHECKS_MIN (3) spot checks, online or on site, are recorded (附件2 3.2)."""
+    return spot_check_count(training_class) >= SPOT_CHECKS_MIN
 
 
 def device_key_hash(key: str) -> str:

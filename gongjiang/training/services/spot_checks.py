@@ -4,7 +4,7 @@
 A reviewer of the class's unit (or a bureau admin) records each check: online or on site, the day,
 how many trainees were present, the findings and the outcome, optionally with a record file (kept
 as the class's `spot_check` evidence). The check is on the class's page and timeline. The closing
-step reads `selectors.spot_check_count` against `selectors.MIN_SPOT_CHECKS` (3).
+step reads `selectors.spot_check_count` against `closing_checks.SPOT_CHECKS_MIN` (3).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import pytest
 from gongjiang.core.errors import DomainError, PermissionDenied
 from gongjiang.training.choices import ClassEventType, EvidenceKind
 from gongjiang.training.models import SpotCheck
-from gongjiang.training.selectors import MIN_SPOT_CHECKS, spot_check_count, spot_checks_enough
+from gongjiang.training.selectors import SPOT_CHECKS_MIN, spot_check_count, spot_checks_enough
 from gongjiang.training.services.spot_checks import spot_check_record
 
 from .factories import RUN_START, pdf, running_class
@@ -34,7 +34,7 @@ def _check(w, training_class, day_offset=0, **kw):
 def test_three_spot_checks_are_the_minimum_for_closing(tw):
     # given a running class with 3 trainees
     training_class = running_class(tw)
-    assert MIN_SPOT_CHECKS == 3  # 附件2 3.2 "至少开展3次抽查"
+    assert SPOT_CHECKS_MIN == 3  # 附件2 3.2 "至少开展3次抽查"
     # when the reviewer records two checks, then a third online with a record file
     _check(tw, training_class, 1)
     _check(tw, training_class, 5, mode="online", present_count=2, outcome="rectify")

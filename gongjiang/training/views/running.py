@@ -22,7 +22,7 @@ from gongjiang.core.permissions import has_capability
 from ..choices import AnomalyStatus, ClassStatus, EnrolmentStatus
 from ..forms import DeviceForm, ManualCheckInForm, ResolveForm, SpotCheckForm
 from ..selectors import (
-    MIN_SPOT_CHECKS,
+    SPOT_CHECKS_MIN,
     active_enrolments,
     anomaly_get,
     anomaly_queue,
@@ -151,8 +151,8 @@ def class_spot_checks_view(request: HttpRequest, pk: int) -> HttpResponse:
         "training/class_spot_checks.html",
         {
             "checks": [(c, files.get(c.pk)) for c in checks],
-            "minimum": MIN_SPOT_CHECKS,
-            "enough": len(checks) >= MIN_SPOT_CHECKS,
+            "minimum": SPOT_CHECKS_MIN,
+            "enough": len(checks) >= SPOT_CHECKS_MIN,
             "can_record": can_record,
             "form": form,
         },
