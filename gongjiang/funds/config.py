@@ -1,6 +1,7 @@
-"""The funds workflow's data: per benefit its payment keys and 4.1 checklist (`data/benefits.yaml`),
-per jurisdiction its fund sources and which fund pays which benefit (`data/<jurisdiction>.yaml`,
-loaded into `FundSource` / `BenefitFunding` by `services.funds_config_load`)."""
+"""The funds workflow's data: per benefit its 4.1 checklist (`data/benefits.yaml`), per jurisdiction
+its fund sources and which fund pays which benefit (`data/<jurisdiction>.yaml`, loaded into
+`FundSource` / `BenefitFunding` by `services.funds_config_load`). A benefit's payment keys are
+policy: its pack defines them (`payment_keys` in the pack's benefits.yaml)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import yaml
 
 from gongjiang.core.errors import DomainError
+from gongjiang.policy.loader import installed_packs
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -33,7 +35,7 @@ def jurisdiction_config(code: str) -> dict[str, Any]:
 def _benefit(benefit: str) -> dict[str, Any]:
     found = benefit_config().get(benefit)
     if found is None:
-        raise DomainError("benefit_not_configured", f"补贴项目 {benefit} 尚未配置支付键和申请材料，不能申请")
+        raise DomainError("benefit_not_configured", f"补贴项目 {benefit} 尚未配置申请材料，不能申请")
     return found
 
 
@@ -41,16 +43,33 @@ def checklist_for(benefit: str) -> list[dict[str, str]]:
     return list(_benefit(benefit).get("checklist", []))
 
 
+def payment_key_templates(policy: str, benefit: str) -> tuple[str, ...]:
+    pack = installed_packs().get(policy)
+    spec = pack.benefits.get(benefit) if pack else None
+    if spec is None or not spec.payment_keys:
+        raise DomainError(
+            "benefit_not_configured", f"补贴项目 {policy}/{benefit} 的政策包尚未定义支付键，不能申请"
+        )
+    return spec.payment_keys
+
+
 def payment_keys(
-    benefit: str, *, person_id: int, facts: dict[str, Any], claim_date: dt.date, due: str, seq: int
+    policy: str,
+    benefit: str,
+    *,
+    person_id: int,
+    facts: dict[str, Any],
+    claim_date: dt.date,
+    due: str,
+    seq: int,
 ) -> list[str]:
-    """The keys of one instalment, from the benefit's templates; a missing fact is a config error."""
+    """The keys of one instalment, from the pack's templates; a missing fact is a config error."""
     values: dict[str, Any] = {str(k): v for k, v in facts.items()}
     values.update(
         person=person_id, year=claim_date.year, month=f"{claim_date:%Y-%m}", due=due, seq=seq, benefit=benefit
     )
     keys = []
-    for template in _benefit(benefit)["payment_keys"]:
+    for template in payment_key_templates(policy, benefit):
         try:
             keys.append(template.format(**values))
         except KeyError as exc:

@@ -199,7 +199,8 @@ def application_create(
         raise DomainError("invalid", "申请主体无效")
     require_jurisdiction(actor, applicant.jurisdiction_id)
     on_behalf = _applicant_check(actor, applicant_kind, applicant)
-    config.checklist_for(benefit)  # the benefit must be configured (keys and materials)
+    config.checklist_for(benefit)  # the benefit must be configured: materials here,
+    config.payment_key_templates(policy, benefit)  # what is paid once in its pack
     fund_source = _funding(applicant.jurisdiction, policy, benefit)
     application = Application(
         jurisdiction_id=applicant.jurisdiction_id,
@@ -423,6 +424,7 @@ def _schedule_and_keys(line: ApplicationLine, application: Application) -> None:
             schedule=schedule, seq=seq, due_month=part["due"], amount=Decimal(part["amount"])
         )
         keys = config.payment_keys(
+            application.policy,
             line.benefit,
             person_id=line.person_id,
             facts=line.facts,

@@ -39,19 +39,30 @@ def test_the_demo_gives_each_fund_a_budget(world):
     assert set(FundBudget.objects.values_list("amount", flat=True)) == {Decimal("2000000.00")}
 
 
-def test_payment_keys_come_from_the_benefits_data():
+def test_payment_keys_come_from_the_pack():
     # given a training subsidy line of person 7 for 焊工 培训合格证 claimed in November 2025
     facts = {"occupation": "焊工", "level": "cert"}
-    # then its keys are "the same occupation and level" and "once a year" (附件3 备注5)
+    # then its keys are "the same occupation and level" and "once a year" (新民社发〔2025〕13号 附件3 备注5),
+    # as lanzhou-xinqu-2025's benefits.yaml defines them
     keys = config.payment_keys(
-        "training_subsidy", person_id=7, facts=facts, claim_date=dt.date(2025, 11, 14), due="2025-11", seq=1
+        "lanzhou-xinqu-2025",
+        "training_subsidy",
+        person_id=7,
+        facts=facts,
+        claim_date=dt.date(2025, 11, 14),
+        due="2025-11",
+        seq=1,
     )
     assert keys == ["skill_training|person=7|occupation=焊工|level=cert", "skill_training|person=7|year=2025"]
-    # and a benefit without configuration, or a key whose fact is missing, is refused
-    with pytest.raises(DomainError, match="尚未配置"):
-        config.payment_keys("unknown", person_id=7, facts={}, claim_date=dt.date(2025, 1, 1), due="", seq=1)
+    # and a benefit its pack gives no keys, an unknown one, or a key whose fact is missing, is refused
+    for policy, benefit in (("huzhou-2021", "world_skills_award"), ("lanzhou-xinqu-2025", "unknown")):
+        with pytest.raises(DomainError, match="尚未定义支付键"):
+            config.payment_keys(
+                policy, benefit, person_id=7, facts={}, claim_date=dt.date(2025, 1, 1), due="", seq=1
+            )
     with pytest.raises(DomainError, match="需要事实 level"):
         config.payment_keys(
+            "lanzhou-xinqu-2025",
             "training_subsidy",
             person_id=7,
             facts={"occupation": "焊工"},
@@ -59,6 +70,24 @@ def test_payment_keys_come_from_the_benefits_data():
             due="",
             seq=1,
         )
+
+
+def test_every_funded_benefit_has_its_materials_and_its_packs_keys():
+    # given every benefit a jurisdiction's funds file maps to a fund source
+    funded = [
+        (policy, benefit)
+        for path in sorted(config.DATA_DIR.glob("*.yaml"))
+        if path.name != "benefits.yaml"
+        for policy, mapping in (config.jurisdiction_config(path.stem).get("benefits") or {}).items()
+        for benefit in mapping
+    ]
+    assert ("lanzhou-xinqu-2025", "training_subsidy") in funded
+    # then each has a 4.1 checklist here and payment keys in its pack, and the workflow data holds
+    # no keys of its own (they belong to the policy)
+    for policy, benefit in funded:
+        assert config.checklist_for(benefit), (policy, benefit)
+        assert config.payment_key_templates(policy, benefit), (policy, benefit)
+    assert not any("payment_keys" in spec for spec in config.benefit_config().values())
 
 
 def test_the_ledger_check_is_plugged_into_verify(db):
