@@ -269,6 +269,16 @@ class RecordForm(forms.Form):
         return rows
 
 
+def _in_jurisdiction(label: str, model: Any, *, required: bool = True) -> forms.ModelChoiceField:
+    """A choice among the jurisdiction's records (the queryset is set per form, `RecordForm`)."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=model.objects.none(),
+        required=required,
+        error_messages={"invalid_choice": f"{label}不存在或不在本辖区"},
+    )
+
+
 def _occupation() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(label="职业(工种)", queryset=Occupation.objects.none())
 
@@ -282,11 +292,7 @@ class CompetitionForm(RecordForm):
 
 
 class CompetitionResultForm(RecordForm):
-    competition = forms.ModelChoiceField(
-        label="竞赛",
-        queryset=Competition.objects.none(),
-        error_messages={"invalid_choice": "竞赛不存在或不在本辖区"},
-    )
+    competition = _in_jurisdiction("竞赛", Competition)
     person = PickedField(label="选手", pick="person")
     rank = forms.IntegerField(
         label="名次/等次", min_value=1, help_text="1 一等奖，2 二等奖，3 三等奖，以此类推"
@@ -304,11 +310,7 @@ class StudioForm(RecordForm):
 
 
 class StudioAssessmentForm(RecordForm):
-    studio = forms.ModelChoiceField(
-        label="技能大师工作室",
-        queryset=MasterStudio.objects.none(),
-        error_messages={"invalid_choice": "工作室不存在或不在本辖区"},
-    )
+    studio = _in_jurisdiction("技能大师工作室", MasterStudio)
     year = forms.IntegerField(label="考核年度", min_value=2000, max_value=2100)
     result = forms.ChoiceField(label="考核结果", choices=AssessmentResult.choices)
     assessed_on = _date("考核日期")
@@ -338,12 +340,7 @@ class PlatformForm(RecordForm):
     name = forms.CharField(label="名称", max_length=160)
     recognised_on = _date("认定日期")
     enterprise = PickedField(label="企业", pick="enterprise", required=False)
-    institution = forms.ModelChoiceField(
-        label="培训机构/院校",
-        queryset=Institution.objects.none(),
-        required=False,
-        error_messages={"invalid_choice": "培训机构/院校不存在或不在本辖区"},
-    )
+    institution = _in_jurisdiction("培训机构/院校", Institution, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
