@@ -8,9 +8,23 @@ from typing import Any
 from django import forms
 
 from gongjiang.catalog.models import Occupation, SkillLevel
+from gongjiang.registry import selectors as registry
 from gongjiang.registry.choices import EnterpriseOwnership, EnterpriseSize
+from gongjiang.registry.models import Institution
 
-from .choices import AGE_FIELDS, EDUCATION_FIELDS, LEVEL_FIELDS, DemandMethod
+from .choices import (
+    AGE_FIELDS,
+    EDUCATION_FIELDS,
+    LEVEL_FIELDS,
+    AssessmentResult,
+    CompetitionLevel,
+    DemandMethod,
+    PlatformKind,
+    PlatformLevel,
+    StudioLevel,
+    TitleKind,
+)
+from .models import Competition, MasterStudio
 from .survey import DemandData, ResponseData, totals_problems
 
 DEMAND_ROWS = 5
@@ -188,3 +202,148 @@ class DecisionForm(forms.Form):
         label="生效日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(label="说明", max_length=200, required=False)
+
+
+# --- entry of competitions, results, studios, assessments, titles and platforms ---------------
+#
+# Every choice of a record, a person or an enterprise is limited to the page's jurisdiction (the
+# querysets below), so a number from another jurisdiction is refused as an invalid choice before the
+# service is called; the services check the same again.
+
+PICKED = {
+    "required": "请先搜索并选择",
+    "invalid_choice": "所选记录不存在或不在本辖区",
+}
+
+
+def _date(label: str) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PickedField(forms.ModelChoiceField):
+    """A person or an enterprise chosen with the search picker (`talent/_picker.html`): the page shows
+    a search box whose answer (htmx) is a list of radio buttons carrying this field's name."""
+
+    def __init__(self, *, pick: str, **kwargs: Any) -> None:
+        self.pick = pick  # "person" | "enterprise": which search the picker asks
+        kwargs.setdefault("error_messages", PICKED)
+        super().__init__(queryset=None, widget=forms.HiddenInput, **kwargs)
+
+
+class RecordForm(forms.Form):
+    """Base of the entry forms: querysets scoped to the jurisdiction; the field names are the
+    service's keyword arguments, so `cleaned_data` is passed to the service as it is."""
+
+    def __init__(self, *args: Any, user: Any, jurisdiction: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picked = {
+            "person": registry.person_list(user).filter(jurisdiction=jurisdiction).order_by("name", "pk"),
+            "enterprise": registry.enterprise_list(user).filter(jurisdiction=jurisdiction).order_by("name"),
+        }
+        chosen = {
+            "occupation": Occupation.objects.filter(is_active=True).order_by("name"),
+            "institution": registry.institution_list(user).filter(jurisdiction=jurisdiction).order_by("name"),
+            "competition": Competition.objects.filter(jurisdiction=jurisdiction),
+            "studio": MasterStudio.objects.filter(jurisdiction=jurisdiction),
+        }
+        for name, field in self.fields.items():
+            if isinstance(field, PickedField):
+                field.queryset = picked[field.pick]
+            elif isinstance(field, forms.ModelChoiceField) and name in chosen:
+                field.queryset = chosen[name]
+
+    def rows(self) -> list[tuple[Any, dict[str, Any] | None]]:
+        """(bound field, for a picker field its kind and the chosen object) in the form's order."""
+        rows: list[tuple[Any, dict[str, Any] | None]] = []
+        for bound in self:
+            field = bound.field
+            if not isinstance(field, PickedField):
+                rows.append((bound, None))
+                continue
+            value = str(bound.value() or "")
+            queryset = field.queryset
+            chosen = queryset.filter(pk=value).first() if queryset is not None and value.isdigit() else None
+            rows.append(
+                (bound, {"pick": field.pick, "chosen": chosen, "chosen_list": [chosen] if chosen else []})
+            )
+        return rows
+
+
+def _in_jurisdiction(label: str, model: Any, *, required: bool = True) -> forms.ModelChoiceField:
+    """A choice among the jurisdiction's records (the queryset is set per form, `RecordForm`)."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=model.objects.none(),
+        required=required,
+        error_messages={"invalid_choice": f"{label}不存在或不在本辖区"},
+    )
+
+
+def _occupation() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(label="职业(工种)", queryset=Occupation.objects.none())
+
+
+class CompetitionForm(RecordForm):
+    name = forms.CharField(label="竞赛名称", max_length=160)
+    level = forms.ChoiceField(label="竞赛级别", choices=CompetitionLevel.choices)
+    occupation = _occupation()
+    organiser = forms.CharField(label="主办单位", max_length=120)
+    held_on = _date("举办日期")
+
+
+class CompetitionResultForm(RecordForm):
+    competition = _in_jurisdiction("竞赛", Competition)
+    person = PickedField(label="选手", pick="person")
+    rank = forms.IntegerField(
+        label="名次/等次", min_value=1, help_text="1 一等奖，2 二等奖，3 三等奖，以此类推"
+    )
+    result_label = forms.CharField(label="成绩", max_length=40, required=False, help_text="如 金牌、优胜奖")
+
+
+class StudioForm(RecordForm):
+    name = forms.CharField(label="工作室名称", max_length=160)
+    level = forms.ChoiceField(label="级别", choices=StudioLevel.choices)
+    enterprise = PickedField(label="依托单位", pick="enterprise")
+    master = PickedField(label="领办技能大师", pick="person")
+    occupation = _occupation()
+    recognised_on = _date("命名日期")
+
+
+class StudioAssessmentForm(RecordForm):
+    studio = _in_jurisdiction("技能大师工作室", MasterStudio)
+    year = forms.IntegerField(label="考核年度", min_value=2000, max_value=2100)
+    result = forms.ChoiceField(label="考核结果", choices=AssessmentResult.choices)
+    assessed_on = _date("考核日期")
+
+
+class TitleForm(RecordForm):
+    person = PickedField(label="人员", pick="person")
+    kind = forms.ChoiceField(label="称号", choices=TitleKind.choices)
+    title_name = forms.CharField(
+        label="称号全称", max_length=80, required=False, help_text="如“枣庄市首席技师”；不填则用称号名称"
+    )
+    awarded_by = forms.CharField(label="授予单位", max_length=120)
+    awarded_on = _date("授予日期")
+    enterprise = PickedField(label="所在企业", pick="enterprise", required=False)
+    allowance_months = forms.IntegerField(
+        label="岗位津贴月数",
+        min_value=0,
+        max_value=120,
+        required=False,
+        help_text="首席技师：聘任后已享受或申请的津贴月数",
+    )
+
+
+class PlatformForm(RecordForm):
+    kind = forms.ChoiceField(label="类别", choices=PlatformKind.choices)
+    level = forms.ChoiceField(label="级别", choices=PlatformLevel.choices)
+    name = forms.CharField(label="名称", max_length=160)
+    recognised_on = _date("认定日期")
+    enterprise = PickedField(label="企业", pick="enterprise", required=False)
+    institution = _in_jurisdiction("培训机构/院校", Institution, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and data.get("enterprise") is None and data.get("institution") is None:
+            self.add_error("enterprise", "必须指定所属企业或培训机构/院校")
+        return data

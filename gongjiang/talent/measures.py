@@ -11,6 +11,14 @@
   skill-level certificate of at least that level issued in the period (填表说明1 of 附件1: 技能人才
   hold a certificate; 高技能 = 高级工 and above).
 
+- from the enterprise survey (台人社发〔2021〕17号 附件1), only what it can honestly support: the
+  skilled and high-skilled totals, the high-skilled share and the skilled share of staff, read from
+  the latest round closed by the end of the period and labelled as the surveyed enterprises'
+  figures (`extensions.Figure.basis`), never as the district's;
+- the measures no record supports (recruitment, self-evaluation enterprises, social evaluation
+  organisations, the 湖州 industry counts) answer a `Figure` without a value and with the reason,
+  so the goals page shows “待接入” and why.
+
 The national-base provider answers which institutions are 国家级高技能人才培训基地 on a day, for the
 “其中：国家级基地承接” columns of 附件1.
 """
@@ -18,13 +26,16 @@ The national-base provider answers which institutions are 国家级高技能人�
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections.abc import Callable
 from typing import Any
 
 from gongjiang.registry.models import PersonCertificate
+from gongjiang.targets.extensions import Figure
 
-from .choices import CompetitionLevel, PlatformKind, PlatformLevel, StudioLevel, TitleKind
-from .models import Competition, MasterStudio, TalentPlatform, TalentTitle
+from .aggregates import Structure, structure
+from .choices import CompetitionLevel, PlatformKind, PlatformLevel, RoundStatus, StudioLevel, TitleKind
+from .models import Competition, MasterStudio, SurveyRound, TalentPlatform, TalentTitle
 
 
 def _titles(kind: str) -> Callable[[Any, dt.date, dt.date], int]:
@@ -81,8 +92,60 @@ def _city_competitions(jurisdiction: Any, start: dt.date, end: dt.date) -> int:
     ).count()
 
 
+HUNDRED = decimal.Decimal(100)
+ONE_DECIMAL = decimal.Decimal("0.1")
+
+
+def _share(part: int, whole: int) -> decimal.Decimal:
+    """A percentage to one decimal, halves up (as `targets.progress` rounds)."""
+    return (HUNDRED * part / whole).quantize(ONE_DECIMAL, rounding=decimal.ROUND_HALF_UP)
+
+
+def _surveyed(
+    figure: Callable[[Structure], tuple[int, int] | int],
+) -> Callable[[Any, dt.date, dt.date], Figure]:
+    """A figure of the latest survey round of the jurisdiction closed on or before the period's end
+    (a closed round is published and no longer changes), labelled with its round and its number of
+    enterprises: the survey covers the enterprises that answered, not the whole district."""
+
+    def measure(jurisdiction: Any, start: dt.date, end: dt.date) -> Figure:
+        survey_round = (
+            SurveyRound.objects.filter(
+                jurisdiction=jurisdiction, status=RoundStatus.CLOSED, closed_on__lte=end
+            )
+            .order_by("-closed_on", "-id")
+            .first()
+        )
+        if survey_round is None:
+            return Figure(None, f"截至 {end:%Y-%m-%d} 尚无已结束的企业技能人才调查，无法统计")
+        s = structure(survey_round)
+        basis = (
+            f"依据“{survey_round.title}”（{survey_round.closed_on:%Y-%m-%d} 结束）被调查的 "
+            f"{s.enterprises} 家企业，仅为被调查企业的数字，非全区总量"
+        )
+        value = figure(s)
+        if isinstance(value, tuple):
+            part, whole = value
+            if whole == 0:
+                return Figure(None, basis + "；分母为 0，无法计算比例")
+            return Figure(_share(part, whole), basis)
+        return Figure(value, basis)
+
+    return measure
+
+
+def _no_source(reason: str) -> Callable[[Any, dt.date, dt.date], Figure]:
+    def measure(jurisdiction: Any, start: dt.date, end: dt.date) -> Figure:
+        return Figure(None, reason)
+
+    return measure
+
+
+NO_SURVEY_INDUSTRY = (
+    "调查表的“经营领域”为企业自行填写，未按湖州“四大战略性新兴产业”“两大传统产业”分类，平台暂无法统计"
+)
 ALL_PLATFORM_KINDS = tuple(PlatformKind.values)
-MEASURES: dict[str, Callable[[Any, dt.date, dt.date], int]] = {
+MEASURES: dict[str, Callable[[Any, dt.date, dt.date], int | Figure]] = {
     "talent.chief_technicians": _titles(TitleKind.CHIEF_TECHNICIAN),
     "talent.technical_experts": _titles(TitleKind.TECHNICAL_EXPERT),
     "talent.title.huzhou_grand_craftsman": _titles(TitleKind.HUZHOU_GRAND),
@@ -104,6 +167,19 @@ MEASURES: dict[str, Callable[[Any, dt.date, dt.date], int]] = {
     "talent.new_skilled": _certified(1),
     "talent.new_high_skilled": _certified(3),
     "talent.new_technicians": _certified(4),
+    "talent.skilled_total": _surveyed(lambda s: s.skilled),
+    "talent.high_skilled_total": _surveyed(lambda s: s.high_skilled),
+    "talent.high_skill_share": _surveyed(lambda s: (s.high_skilled, s.skilled)),
+    "talent.skilled_employment_share": _surveyed(lambda s: (s.skilled, s.staff)),
+    "talent.recruited_high_skilled": _no_source(
+        "登记中没有人才引进记录（引进来源、引进日期），平台暂无法统计"
+    ),
+    "talent.self_evaluation_enterprises": _no_source(
+        "平台尚未登记自主评价备案企业（技能人才评价备案不在本平台办理），暂无法统计"
+    ),
+    "talent.social_evaluation_orgs": _no_source("平台尚未登记社会培训评价组织，暂无法统计"),
+    "talent.skilled_strategic_industries": _no_source(NO_SURVEY_INDUSTRY),
+    "talent.skilled_traditional_industries": _no_source(NO_SURVEY_INDUSTRY),
 }
 
 

@@ -406,6 +406,8 @@ def competition_result_record(
     _in_jurisdiction(person, competition.jurisdiction_id, "选手")
     if rank < 1:
         raise DomainError("invalid_rank", "名次应为不小于 1 的整数")
+    if CompetitionResult.objects.filter(competition=competition, person=person).exists():
+        raise DomainError("duplicate_result", f"{person.name}已有本竞赛的成绩")
     level_before = highest_level(person, competition.occupation, competition.held_on)
     promoted_to = None
     if rank in PROMOTION_RANKS and level_before is not None:
@@ -468,6 +470,8 @@ def studio_assess(
     _check_choice(result, AssessmentResult, "考核结果")
     if year < studio.recognised_on.year:
         raise DomainError("invalid_year", "考核年度不能早于工作室命名年度")
+    if StudioAssessment.objects.filter(studio=studio, year=year).exists():
+        raise DomainError("duplicate_assessment", f"该工作室 {year} 年度已有考核结果")
     assessment = StudioAssessment(studio=studio, year=year, result=result, assessed_on=assessed_on)
     validated(assessment)
     assessment.save()

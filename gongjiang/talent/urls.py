@@ -17,4 +17,18 @@ urlpatterns = [
     path("talents/", views.talent_list_view, name="talent_list"),
     path("talents/export.xlsx", views.talent_export_view, name="talent_export"),
     path("records/", views.record_list_view, name="record_list"),
+    # entry pages (bureau admins): the kind is fixed per route, so each is its own access-matrix row
+    *(
+        path(f"records/{segment}/new/", views.record_entry_view, {"kind": kind}, name=f"{kind}_create")
+        for segment, kind in (
+            ("competitions", "competition"),
+            ("results", "competition_result"),
+            ("studios", "studio"),
+            ("assessments", "studio_assessment"),
+            ("titles", "title"),
+            ("platforms", "platform"),
+        )
+    ),
+    path("records/pick/people/", views.pick_view, {"pick": "person"}, name="person_pick"),
+    path("records/pick/enterprises/", views.pick_view, {"pick": "enterprise"}, name="enterprise_pick"),
 ]

@@ -5,23 +5,40 @@ high-skill talent database, the records of competitions/studios/titles/platforms
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongjiang.catalog.models import Occupation, SkillLevel
-from gongjiang.core.errors import DomainError, ImportRejected
+from gongjiang.core.errors import DomainError, ImportRejected, PermissionDenied
 from gongjiang.core.http import domain_denial_is_403, require_capability, xlsx_download
 from gongjiang.core.permissions import has_capability
 from gongjiang.registry.models import Enterprise
 
 from . import aggregates, exports, file_templates, selectors, services
-from .forms import DecisionForm, ImportForm, ProposalForm, ResponseForm, RoundForm, initial_from
+from .forms import (
+    CompetitionForm,
+    CompetitionResultForm,
+    DecisionForm,
+    ImportForm,
+    PlatformForm,
+    ProposalForm,
+    RecordForm,
+    ResponseForm,
+    RoundForm,
+    StudioAssessmentForm,
+    StudioForm,
+    TitleForm,
+    initial_from,
+)
 from .models import ShortageProposal
 
 
@@ -322,6 +339,7 @@ def record_list_view(request: HttpRequest) -> HttpResponse:
             "studios": selectors.studio_list(request.user, jurisdiction),
             "titles": selectors.title_list(request.user, jurisdiction),
             "platforms": selectors.platform_list(request.user, jurisdiction),
+            "can_manage": has_capability(request.user, "talent.manage"),
         },
     )
 
@@ -357,3 +375,151 @@ def public_supply_demand_xlsx_view(request: HttpRequest) -> HttpResponse:
     if chosen is None:
         raise Http404("没有已发布的供求信息")
     return xlsx_download(exports.supply_demand_xlsx(chosen), f"supply-demand-{chosen.pk}.xlsx")
+
+
+# --- entering competitions, results, studios, assessments, titles and platforms ----------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry page: its form, the service that writes (keyword arguments = the form's fields),
+    whether the service takes the page's jurisdiction, and where the record is listed."""
+
+    form: type[RecordForm]
+    write: Callable[..., Any]
+    title: str
+    anchor: str
+    with_jurisdiction: bool = True
+    intro: str = ""
+
+
+ENTRIES: dict[str, Entry] = {
+    "competition": Entry(CompetitionForm, services.competition_create, "登记职业技能竞赛", "competitions"),
+    "competition_result": Entry(
+        CompetitionResultForm,
+        services.competition_result_record,
+        "录入竞赛成绩",
+        "competitions",
+        with_jurisdiction=False,
+        intro="台人社发〔2021〕17号 三(二)6：取得一、二、三等奖的选手，按其竞赛日已持有的该职业(工种)"
+        "最高技能等级晋升一个等级，由系统自动计算。",
+    ),
+    "studio": Entry(StudioForm, services.studio_create, "登记技能大师工作室", "studios"),
+    "studio_assessment": Entry(
+        StudioAssessmentForm, services.studio_assess, "录入工作室考核", "studios", with_jurisdiction=False
+    ),
+    "title": Entry(
+        TitleForm,
+        services.title_award,
+        "登记工匠、首席技师、技术能手",
+        "titles",
+        with_jurisdiction=False,
+        intro="所在企业不填时取人员登记的工作单位。",
+    ),
+    "platform": Entry(PlatformForm, services.platform_create, "登记培训基地与示范企业", "platforms"),
+}
+# A service's refusal shown at the field it concerns (others above the form).
+ERROR_FIELDS = {
+    "invalid_rank": "rank",
+    "duplicate_result": "person",
+    "invalid_year": "year",
+    "duplicate_assessment": "year",
+    "holder_required": "enterprise",
+}
+
+
+def _show_refusal(form: RecordForm, exc: DomainError) -> None:
+    details = exc.details if isinstance(exc.details, dict) else {}
+    placed = False
+    for name, problems in details.items():
+        if name in form.fields:
+            form.add_error(name, problems)
+            placed = True
+    if not placed:
+        field = ERROR_FIELDS.get(exc.code)
+        form.add_error(field if field in form.fields else None, exc.message)
+
+
+def _records_url(jurisdiction: Any, anchor: str) -> str:
+    return f"{reverse('talent:record_list')}?jurisdiction={jurisdiction.pk}#{anchor}"
+
+
+def _done_message(kind: str, record: Any) -> str:
+    if kind == "competition_result":
+        promoted = (
+            f"，{record.level_before.alias or record.level_before.name}晋升为"
+            f"{record.promoted_to.alias or record.promoted_to.name}"
+            if record.promoted_to
+            else ""
+        )
+        return f"已录入：{record.person.name} 第{record.rank}名{promoted}"
+    if kind == "studio_assessment":
+        return f"已录入：{record.studio.name} {record.year} 年度考核{record.get_result_display()}"
+    return f"已登记：{record}"
+
+
+@login_required
+@domain_denial_is_403
+@require_http_methods(["GET", "POST"])
+def record_entry_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """The entry page of one kind of record (`ENTRIES`); bureau admins of the jurisdiction only.
+    Bad input is shown at its field and nothing is written; the service audits what it writes."""
+    require_capability(request, "talent.manage")
+    entry = ENTRIES[kind]
+    jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
+    initial = {name: request.GET[name] for name in ("competition", "studio") if request.GET.get(name)}
+    form = entry.form(request.POST or None, initial=initial, user=request.user, jurisdiction=jurisdiction)
+    if request.method == "POST" and form.is_valid():
+        place = {"jurisdiction": jurisdiction} if entry.with_jurisdiction else {}
+        try:
+            record = entry.write(actor=request.user, **place, **form.cleaned_data)
+        except PermissionDenied:
+            raise  # a 403 (domain_denial_is_403), not a form error
+        except DomainError as exc:
+            _show_refusal(form, exc)
+        else:
+            messages.success(request, _done_message(kind, record))
+            return redirect(_records_url(jurisdiction, entry.anchor))
+    return render(
+        request,
+        "talent/record_form.html",
+        {
+            "entry": entry,
+            "form": form,
+            "jurisdiction": jurisdiction,
+            "records_url": _records_url(jurisdiction, entry.anchor),
+        },
+    )
+
+
+PICK_LIMIT = 20
+
+
+@login_required
+@domain_denial_is_403
+@require_GET
+def pick_view(request: HttpRequest, pick: str) -> HttpResponse:
+    """The picker's search (htmx): people by name or full ID number, enterprises by name or credit
+    code, of the page's jurisdiction; people are shown with their masked ID number only."""
+    from gongjiang.registry import selectors as registry
+
+    require_capability(request, "talent.manage")
+    jurisdiction = selectors.user_jurisdiction(request.user, request.GET.get("jurisdiction"))
+    field = request.GET.get("field") or pick
+    if not field.isidentifier():
+        raise Http404("未知的选择项")
+    q = request.GET.get("q", "").strip()[:60]
+    items: list[Any] = []
+    if q and pick == "person":
+        people = registry.person_list(request.user).filter(jurisdiction=jurisdiction)
+        items = list(registry.person_search(people, q).order_by("name", "pk")[:PICK_LIMIT])
+    elif q:
+        enterprises = registry.enterprise_list(request.user).filter(jurisdiction=jurisdiction)
+        items = list(
+            enterprises.filter(Q(name__contains=q) | Q(credit_code=q.upper())).order_by("name")[:PICK_LIMIT]
+        )
+    return render(
+        request,
+        "talent/_pick_results.html",
+        {"field_name": field, "pick": pick, "items": items, "q": q, "limit": PICK_LIMIT},
+    )

@@ -84,6 +84,7 @@ class GoalOut(Schema):
     measure: str
     status: str | None
     progress: decimal.Decimal | int | None
+    basis: str | None = None
 
 
 class DrillClassOut(Schema):
@@ -126,9 +127,10 @@ def _reader(request: HttpRequest, capability: str = "targets.read") -> Any:
     return request.user
 
 
-def _as_of(as_of: dt.date | None) -> dt.date:
+def _as_of(as_of: dt.date | None, year: int | None = None) -> dt.date:
+    """As the pages: never after today; by default 31 December of a past year, else today."""
     today = timezone.localdate()
-    return min(as_of, today) if as_of else today
+    return min(as_of, today) if as_of else selectors.default_as_of(year, today)
 
 
 def _table_out(table: Any) -> dict[str, Any]:
@@ -206,8 +208,8 @@ def get_progress(
     """Target, done, % and lagging per unit and column from 1 January to `as_of` (default today)."""
     user = _reader(request)
     place = selectors.user_jurisdiction(user, jurisdiction)
-    when = _as_of(as_of)
-    year = year or selectors.default_year(user, place, when)
+    year = year or selectors.default_year(user, place, timezone.localdate())
+    when = _as_of(as_of, year)
     table = selectors.table_list(user, place).filter(year=year).first() if year else None
     if table is None:
         return {"year": year, "as_of": when, "elapsed_percent": None, "show_targets": False, "rows": []}
@@ -246,7 +248,7 @@ def list_goals(
 ) -> Any:
     user = _reader(request)
     place = selectors.user_jurisdiction(user, jurisdiction)
-    when = _as_of(as_of)
+    when = _as_of(as_of, year)
     show = selectors.scope_for(user, place).institution_id is None
     result = []
     for goal in selectors.goal_list(user, place):
@@ -256,6 +258,7 @@ def list_goals(
                 **{name: getattr(goal, name) for name in GoalOut.model_fields if hasattr(goal, name)},
                 "status": progress.status if progress else None,
                 "progress": progress.value if progress else None,
+                "basis": progress.basis if progress else None,
             }
         )
     return result
@@ -276,8 +279,9 @@ def drill(
     """The classes and people counted in one cell (IDs masked)."""
     user = _reader(request)
     place = selectors.user_jurisdiction(user, jurisdiction)
-    when = _as_of(as_of)
-    year = year or selectors.default_year(user, place, when) or when.year
+    today = timezone.localdate()
+    year = year or selectors.default_year(user, place, today) or today.year
+    when = _as_of(as_of, year)
     params = {"column": column, "unit": unit, "month": month, "upto": upto, "basis": basis}
     wanted = selectors.parse_drill(
         {k: ("" if v is None else str(v)) for k, v in params.items()}, year=year, as_of=when

@@ -9,7 +9,9 @@ talent (training bases, titles, studios, competitions, the talent database):
     done against their targets (the dashboard says why, see `national_bases_connected`).
   - `register_measure("talent.…", fn)`: fn(jurisdiction, start, end) → the figure of a goal whose
     `measure` names a key of `EXTERNAL_MEASURES` below (titles such as 首席技师, studios, bases,
-    new skilled people …).
+    new skilled people …), or a `Figure` when the figure rests on a narrower basis than the goal
+    (the goals page shows the basis beside it), or a `Figure` without a value saying why the app
+    cannot measure it (the goal stays “待接入” with that reason).
 
 funds (applications and payments):
   - `register_payments_provider(fn)`: fn(jurisdiction, start, end) → `PaymentsSummary` of the
@@ -27,7 +29,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-MeasureProvider = Callable[[Any, dt.date, dt.date], decimal.Decimal | int | None]
+
+@dataclass(frozen=True)
+class Figure:
+    """A measure's answer with what it rests on; `value` None: not measurable, `basis` says why."""
+
+    value: decimal.Decimal | int | None
+    basis: str = ""
+
+
+MeasureProvider = Callable[[Any, dt.date, dt.date], decimal.Decimal | int | Figure | None]
 NationalBaseProvider = Callable[[Any, dt.date], Iterable[int]]
 
 
@@ -106,12 +117,22 @@ def national_base_institution_ids(jurisdiction: Any, on: dt.date) -> frozenset[i
     return frozenset(_national_base_provider(jurisdiction, on))
 
 
+def external_figure(key: str, jurisdiction: Any, start: dt.date, end: dt.date) -> Figure | None:
+    """The figure of an external measure with its basis, or None while its app has not registered a
+    provider."""
+    provider = _measure_providers.get(key)
+    if provider is None:
+        return None
+    answer = provider(jurisdiction, start, end)
+    return answer if isinstance(answer, Figure) else Figure(answer)
+
+
 def external_measure(
     key: str, jurisdiction: Any, start: dt.date, end: dt.date
 ) -> decimal.Decimal | int | None:
-    """The figure of an external measure, or None while its app has not registered a provider."""
-    provider = _measure_providers.get(key)
-    return None if provider is None else provider(jurisdiction, start, end)
+    """The value of an external measure, or None while it is not connected or not measurable."""
+    figure = external_figure(key, jurisdiction, start, end)
+    return None if figure is None else figure.value
 
 
 def payments_summary(jurisdiction: Any, start: dt.date, end: dt.date) -> PaymentsSummary | None:

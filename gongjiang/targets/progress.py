@@ -473,6 +473,7 @@ class GoalProgress:
     value: decimal.Decimal | int | None  # None: not measured (yet)
     status: str  # "measured" | "not_connected" | "not_tracked" | "outside_period"
     measure_label: str
+    basis: str = ""  # what an external figure rests on, or why it is not measured (`extensions.Figure`)
 
     @property
     def percent(self) -> decimal.Decimal | None:
@@ -565,10 +566,10 @@ def goal_progress(goal: TargetGoal, year: int, as_of: dt.date) -> GoalProgress:
     start, end = period
     scope = Scope(goal.jurisdiction)
     if goal.measure in extensions.EXTERNAL_MEASURES:
-        value = extensions.external_measure(goal.measure, goal.jurisdiction, start, end)
-        return GoalProgress(
-            goal, start, end, value, "measured" if value is not None else "not_connected", label
-        )
+        figure = extensions.external_figure(goal.measure, goal.jurisdiction, start, end)
+        value = figure.value if figure else None
+        status = "measured" if value is not None else "not_connected"
+        return GoalProgress(goal, start, end, value, status, label, figure.basis if figure else "")
     if goal.measure.startswith("column:"):
         column = goal.measure.removeprefix("column:")
         counts = period_counts(scope, start, end)

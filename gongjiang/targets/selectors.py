@@ -80,6 +80,14 @@ def default_year(user: Any, jurisdiction: Jurisdiction, today: dt.date) -> int |
     return today.year if today.year in years else max(years)
 
 
+def default_as_of(year: int | None, today: dt.date) -> dt.date:
+    """The day a year's figures are read as of when no `as_of` is asked: 31 December for a past
+    year (its figures are complete), today for the current year (or when no year is chosen)."""
+    if year is not None and dt.MINYEAR <= year < today.year:  # a year 0 or below has no 31 December
+        return dt.date(year, 12, 31)
+    return today
+
+
 def goal_list(user: Any, jurisdiction: Jurisdiction) -> QuerySet[TargetGoal]:
     require(user, "targets.read")
     return TargetGoal.objects.filter(jurisdiction=jurisdiction).order_by("year_from", "document", "position")

@@ -39,12 +39,13 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _as_of(request: HttpRequest) -> dt.date:
-    """`?as_of=YYYY-MM-DD` views the figures as they stood on that day (default today)."""
+def _as_of(request: HttpRequest, year: int | None) -> dt.date:
+    """`?as_of=YYYY-MM-DD` views the figures as they stood on that day (never after today); without
+    it, a past year is read as of its 31 December and the current year as of today."""
     raw = request.GET.get("as_of", "")
     parsed = parse_date(raw) if raw else None
     today = _today()
-    return min(parsed, today) if parsed else today
+    return min(parsed, today) if parsed else selectors.default_as_of(year, today)
 
 
 def _year(request: HttpRequest, jurisdiction: Any) -> int | None:
@@ -83,7 +84,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     }
     if table is None:
         return render(request, "targets/dashboard.html", context)
-    as_of = _as_of(request)
+    as_of = _as_of(request, table.year)
     scope = selectors.scope_for(request.user, jurisdiction)
     progress = table_progress(scope, table, as_of)
     drill = DrillLinks(jurisdiction, table.year, as_of)
@@ -138,7 +139,7 @@ def drill_view(request: HttpRequest) -> HttpResponse:
     year = _year(request, jurisdiction)
     table = selectors.table_get(request.user, jurisdiction, year)
     try:
-        drill_request = selectors.parse_drill(request.GET, year=table.year, as_of=_as_of(request))
+        drill_request = selectors.parse_drill(request.GET, year=table.year, as_of=_as_of(request, table.year))
     except DomainError as exc:
         return render(request, "targets/drill.html", {"error": exc.message, "table": table}, status=400)
     scope = selectors.scope_for(request.user, jurisdiction)
@@ -198,7 +199,7 @@ def goal_list_view(request: HttpRequest) -> HttpResponse:
     today = _today()
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() else today.year
-    as_of = _as_of(request)
+    as_of = _as_of(request, year)
     show_progress = not selectors.scope_for(request.user, jurisdiction).institution_id
     goals = list(selectors.goal_list(request.user, jurisdiction))
     rows = [(goal, goal_progress(goal, year, as_of) if show_progress else None) for goal in goals]

@@ -182,6 +182,20 @@ PAGES: dict[str, Route] = {
         objects={"round_a": frozenset({Role.ENTERPRISE_CLERK}), "round_other": NONE},
     ),
     **{f"talent:{name}": Route(STAFF) for name in ("talent_list", "talent_export", "record_list")},
+    # entering the records of competitions, studios, titles and platforms, and the picker's search
+    **{
+        f"talent:{name}": Route(frozenset({Role.BUREAU_ADMIN}))
+        for name in (
+            "competition_create",
+            "competition_result_create",
+            "studio_create",
+            "studio_assessment_create",
+            "title_create",
+            "platform_create",
+            "person_pick",
+            "enterprise_pick",
+        )
+    },
     "talent_public:supply_demand": Route(ALL, public=True),
     "talent_public:supply_demand_xlsx": Route(ALL, public=True),
 }

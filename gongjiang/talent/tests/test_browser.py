@@ -10,10 +10,11 @@ import pytest
 
 from gongjiang.core.choices import Role
 from gongjiang.talent import services
-from gongjiang.talent.models import SurveyResponse
+from gongjiang.talent.models import CompetitionResult, SurveyResponse
+from gongjiang.web.tests.browser_support import submit
 from gongjiang.web.tests.test_browser import LOCAL_HOSTS, log_in, requested_hosts
 
-from .factories import level, open_round, talent_world
+from .factories import certificate, competition, level, open_round, talent_world
 
 pytestmark = pytest.mark.browser
 
@@ -96,4 +97,39 @@ def test_clerk_fills_in_the_survey_and_the_public_page_shows_the_aggregate(
     assert "技能人才 78" not in structure and "技能人才 28 人" in structure
     assert "焊工" in tab.locator("#demand-table").inner_text()
     assert w.enterprise_a.name not in tab.content()
+    assert requested_hosts(tab) <= LOCAL_HOSTS
+
+
+def test_bureau_admin_enters_a_competition_result_with_the_person_picker(
+    live_server, transactional_db, world, tab
+):
+    # given a district competition and 王职工 holding 中级工 in 焊工 before it
+    w = talent_world(world)
+    contest = competition(w)
+    certificate(w.employee_a, occupation="焊工", level_code="intermediate", issued_on=dt.date(2024, 5, 1))
+    log_in(tab, live_server.url, w.users[Role.BUREAU_ADMIN])
+
+    # when: from the records page to the result form, saved without choosing a contestant
+    tab.goto(f"{live_server.url}/talent/records/")
+    submit(tab, tab.get_by_role("link", name="录入竞赛成绩"))
+    tab.select_option('[name="competition"]', value=str(contest.pk))
+    tab.fill('[name="rank"]', "1")
+    submit(tab, tab.get_by_role("button", name="保存"))
+
+    # then refused at the field, nothing written
+    assert "请先搜索并选择" in tab.locator("#picker-person").inner_text()
+    assert not CompetitionResult.objects.exists()
+
+    # when the contestant is searched (htmx) and chosen: the list shows the masked ID number only
+    tab.fill("#search-person", "王职")
+    choice = tab.locator('#pick-person input[name="person"]')
+    choice.wait_for()
+    assert w.employee_a.id_number_masked in tab.locator("#pick-person").inner_text()
+    choice.check()
+    submit(tab, tab.get_by_role("button", name="保存"))
+
+    # then written with the one-level promotion of 台人社发〔2021〕17号 三(二)6, and listed
+    result = CompetitionResult.objects.get()
+    assert (result.person, result.promoted_to.alias) == (w.employee_a, "高级工")
+    assert "第1名 王职工（中级工→高级工）" in tab.locator("#competitions").inner_text()
     assert requested_hosts(tab) <= LOCAL_HOSTS

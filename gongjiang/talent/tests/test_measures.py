@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal as D
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from gongjiang.core.models import User
+from gongjiang.registry import services as registry
+from gongjiang.registry.tests.factories import PASSWORD, new_credit_code
 from gongjiang.talent import services
 from gongjiang.targets import extensions
+from gongjiang.targets.services import targets_load_reference
 
-from .factories import certificate, competition, studio
+from .factories import certificate, competition, open_round, row_b, studio, survey_csv, survey_row
 
 pytestmark = pytest.mark.django_db
 YEAR_2025 = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
@@ -73,3 +80,95 @@ def test_titles_studios_platforms_competitions_and_new_certificates_are_counted_
     assert extensions.national_base_institution_ids(w.jurisdiction, dt.date(2025, 4, 1)) == {
         w.institution_b.pk
     }
+
+
+def test_survey_measures_read_the_latest_closed_round_and_say_so(scenario):
+    # given the hand-worked round (factories.imported_scenario), still open
+    w = scenario
+    assert extensions.external_figure(
+        "talent.skilled_total", w.jurisdiction, *YEAR_2025
+    ) == extensions.Figure(None, "截至 2025-12-31 尚无已结束的企业技能人才调查，无法统计")
+    # when it is closed (published) on 2025-07-31
+    services.survey_round_close(actor=w.root, survey_round=w.round, closed_on=dt.date(2025, 7, 31))
+    figures = {
+        key: extensions.external_figure(key, w.jurisdiction, *YEAR_2025)
+        for key in (
+            "talent.skilled_total",
+            "talent.high_skilled_total",
+            "talent.high_skill_share",
+            "talent.skilled_employment_share",
+        )
+    }
+    # then, from 附件1's 技能人才结构 of the two enterprises (填表说明1: 高技能 = 高级工、技师、高级技师):
+    # skilled A 10+8+6+3+1 = 28, B 20+15+10+4+1 = 50 → 78; high-skilled A 6+3+1 = 10, B 10+4+1 = 15
+    # → 25; share 25/78 = 32.05…% → 32.1%; of staff (职工总数 100 + 300 = 400) 78/400 = 19.5%
+    assert {key: f.value for key, f in figures.items()} == {
+        "talent.skilled_total": 78,
+        "talent.high_skilled_total": 25,
+        "talent.high_skill_share": D("32.1"),
+        "talent.skilled_employment_share": D("19.5"),
+    }
+    # labelled as the surveyed enterprises' figures, not the district's
+    basis = (
+        "依据“2025年企业技能人才调查”（2025-07-31 结束）被调查的 2 家企业，仅为被调查企业的数字，非全区总量"
+    )
+    assert {f.basis for f in figures.values()} == {basis}
+    # a period ending before the round closed has no round to read
+    assert measure_until(w, "talent.skilled_total", dt.date(2025, 7, 30)) is None
+
+
+def test_measures_without_a_source_stay_unmeasured_with_their_reason(tw):
+    for key in (
+        "talent.recruited_high_skilled",
+        "talent.self_evaluation_enterprises",
+        "talent.social_evaluation_orgs",
+        "talent.skilled_strategic_industries",
+        "talent.skilled_traditional_industries",
+    ):
+        figure = extensions.external_figure(key, tw.jurisdiction, *YEAR_2025)
+        assert figure is not None and figure.value is None and "暂无法统计" in figure.basis, key
+
+
+def test_goals_page_shows_survey_figures_with_their_basis_and_the_reasons(tw):
+    # given 湖州 (the world's other jurisdiction) with its goals and a round of two enterprises
+    # answering as A and B of the hand-worked scenario, closed on 2025-07-31
+    w = tw
+    admin = User.objects.get(username="other-root-admin")
+    targets_load_reference(actor=admin, jurisdiction=w.other_jurisdiction)
+    firms = [
+        registry.enterprise_create(
+            actor=admin,
+            jurisdiction=w.other_jurisdiction,
+            name=name,
+            credit_code=new_credit_code(),
+            ownership="private_corp",
+            size="medium",
+        )
+        for name in ("湖州甲纺织有限公司", "湖州乙机械有限公司")
+    ]
+    huzhou_round = open_round(w, jurisdiction=w.other_jurisdiction, actor=admin, title="湖州2025年调查")
+    services.survey_import(
+        actor=admin,
+        survey_round=huzhou_round,
+        filename="r.csv",
+        data=survey_csv([survey_row(firms[0]), row_b(firms[1])]),
+    )
+    services.survey_round_close(actor=admin, survey_round=huzhou_round, closed_on=dt.date(2025, 7, 31))
+    client = Client()
+    assert client.login(username="other-root-admin", password=PASSWORD)
+    # when
+    page = client.get(reverse("targets:goal_list"), {"year": 2025, "as_of": "2025-10-31"}).content.decode()
+    # then 技能人才总量 78 and 高技能人才占比 32.1% (worked above), each with its basis
+    assert (
+        "<strong>78人</strong>" in page
+        and "<strong>32.1%</strong>" in page
+        and "<strong>19.5%</strong>" in page
+    )
+    assert page.count("依据“湖州2025年调查”（2025-07-31 结束）被调查的 2 家企业") == 3
+    # and the goals with no source stay 待接入 with the reason
+    assert "平台尚未登记社会培训评价组织，暂无法统计" in page
+    assert "未按湖州“四大战略性新兴产业”“两大传统产业”分类" in page
+
+
+def measure_until(w, key, end):
+    return extensions.external_measure(key, w.jurisdiction, dt.date(2025, 1, 1), end)

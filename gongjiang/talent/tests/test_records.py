@@ -164,3 +164,21 @@ def test_records_stay_in_their_jurisdiction(tw):
             name="无单位基地",
             recognised_on=dt.date(2025, 1, 1),
         )
+
+
+def test_a_second_result_or_assessment_for_the_same_contestant_or_year_is_refused(tw):
+    # given a result of 王职工 and the studio's 2025 assessment
+    w = tw
+    contest, workshop = competition(w), studio(w)
+    services.competition_result_record(actor=w.root, competition=contest, person=w.employee_a, rank=2)
+    services.studio_assess(
+        actor=w.root, studio=workshop, year=2025, result="pass", assessed_on=dt.date(2025, 12, 20)
+    )
+    # when entered again, then refused in Chinese and nothing more is written
+    with pytest.raises(DomainError, match="王职工已有本竞赛的成绩"):
+        services.competition_result_record(actor=w.root, competition=contest, person=w.employee_a, rank=1)
+    with pytest.raises(DomainError, match="该工作室 2025 年度已有考核结果"):
+        services.studio_assess(
+            actor=w.root, studio=workshop, year=2025, result="excellent", assessed_on=dt.date(2025, 12, 21)
+        )
+    assert contest.results.get().rank == 2 and workshop.assessments.get().result == "pass"

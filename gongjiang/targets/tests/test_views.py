@@ -278,3 +278,31 @@ def test_recipient_import_stores_ids_as_the_registry_does(dashboard_world):
     )
     assert "每人每年只能享受1次" in again.content.decode()
     assert SkillUpgradeRecipient.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        # a past year is read as of its last day: 2025 viewed on 2026-03-15 → 2025-12-31, the whole year
+        (dt.date(2026, 3, 15), "2025-12-31"),
+        # the current year as of today
+        (dt.date(2025, 10, 31), "2025-10-31"),
+    ],
+)
+def test_without_as_of_a_past_year_is_read_as_of_its_31_december(
+    dashboard_world, monkeypatch, today, expected
+):
+    # given
+    from gongjiang.targets import views
+
+    w = dashboard_world
+    monkeypatch.setattr(views, "_today", lambda: today)
+    client = client_for(w.root)
+    # when
+    dashboard = client.get(reverse("targets:dashboard"), {"year": 2025}).content.decode()
+    goals = client.get(reverse("targets:goal_list"), {"year": 2025}).content.decode()
+    # then the day is shown on both pages and drives the figures (elapsed share of 2025 on that day)
+    assert f'name="as_of" value="{expected}"' in dashboard and f"截至 {expected}" in dashboard
+    elapsed = "100%" if expected == "2025-12-31" else "83.3%"  # the whole year; 304/365 days on 2025-10-31
+    assert f'id="elapsed">{elapsed}' in dashboard
+    assert f"截至 {expected}" in goals
