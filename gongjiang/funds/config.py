@@ -41,20 +41,49 @@ def checklist_for(benefit: str) -> list[dict[str, str]]:
     return list(_benefit(benefit).get("checklist", []))
 
 
+def payee_for(benefit: str) -> str:
+    """`organisation`: paid into the applying unit's account; `person` (the default): the person's."""
+    return str(_benefit(benefit).get("payee", "person"))
+
+
+def needs_record(benefit: str) -> bool:
+    """Whether "the same thing" of the benefit is a talent record (a studio, a competition result)."""
+    return any("{record}" in template for template in _benefit(benefit)["payment_keys"])
+
+
+MISSING_KEY_PART = {
+    "person": "该补贴项目按人支付，须有受益人",
+    "organisation": "该补贴项目由单位申请，须以企业或培训机构名义申请",
+    "record": "该补贴项目须从人才记录（竞赛成绩、技能大师工作室、称号、培训基地）发起申请",
+}
+
+
 def payment_keys(
-    benefit: str, *, person_id: int, facts: dict[str, Any], claim_date: dt.date, due: str, seq: int
+    benefit: str,
+    *,
+    person_id: int | None,
+    facts: dict[str, Any],
+    claim_date: dt.date,
+    due: str,
+    seq: int,
+    organisation: str = "",
+    record: str = "",
 ) -> list[str]:
-    """The keys of one instalment, from the benefit's templates; a missing fact is a config error."""
+    """The keys of one instalment, from the benefit's templates; a missing part is refused.
+
+    Placeholders besides the facts: {person}, {organisation} ("enterprise:12", the applying unit),
+    {record} (the talent record, "studio:7"), {year}, {month}, {due}, {seq}."""
     values: dict[str, Any] = {str(k): v for k, v in facts.items()}
-    values.update(
-        person=person_id, year=claim_date.year, month=f"{claim_date:%Y-%m}", due=due, seq=seq, benefit=benefit
-    )
+    values.update(year=claim_date.year, month=f"{claim_date:%Y-%m}", due=due, seq=seq, benefit=benefit)
+    for name, value in (("person", person_id), ("organisation", organisation), ("record", record)):
+        if value:
+            values[name] = value
     keys = []
     for template in _benefit(benefit)["payment_keys"]:
         try:
             keys.append(template.format(**values))
         except KeyError as exc:
-            raise DomainError(
-                "payment_key_fact_missing", f"补贴项目 {benefit} 的支付键需要事实 {exc.args[0]}"
-            ) from exc
+            missing = exc.args[0]
+            message = MISSING_KEY_PART.get(missing, f"补贴项目 {benefit} 的支付键需要事实 {missing}")
+            raise DomainError("payment_key_fact_missing", message) from exc
     return keys

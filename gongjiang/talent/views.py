@@ -322,6 +322,7 @@ def record_list_view(request: HttpRequest) -> HttpResponse:
             "studios": selectors.studio_list(request.user, jurisdiction),
             "titles": selectors.title_list(request.user, jurisdiction),
             "platforms": selectors.platform_list(request.user, jurisdiction),
+            "may_apply_funds": has_capability(request.user, "funds.apply"),  # 发起资金申请 links
         },
     )
 
