@@ -14,7 +14,9 @@ from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
+from gongjiang.core.choices import Role
 from gongjiang.core.errors import DomainError
+from gongjiang.core.services import user_create
 from gongjiang.registry import services as registry
 from gongjiang.registry.tests.factories import PASSWORD, new_credit_code
 from gongjiang.talent import services as talent
@@ -37,6 +39,30 @@ def _studio(place, level: str = "city"):
         master=place.person,
         level=level,
     )
+
+
+def _base(place, name: str, recognised_on: dt.date, *, kind: str = "training_base", level: str = "national"):
+    return talent.platform_create(
+        actor=place.admin,
+        jurisdiction=place.jurisdiction,
+        kind=kind,
+        level=level,
+        name=name,
+        recognised_on=recognised_on,
+        enterprise=place.enterprise,
+    )
+
+
+def _another_enterprise(place, name: str):
+    place.enterprise = registry.enterprise_create(
+        actor=place.admin,
+        jurisdiction=place.jurisdiction,
+        name=name,
+        credit_code=new_credit_code(),
+        ownership="private_corp",
+        size="medium",
+    )
+    return place.enterprise
 
 
 @pytest.fixture
@@ -133,15 +159,7 @@ def test_a_taierzhuang_prize_is_the_winners_and_a_huzhou_base_is_paid_once_per_k
 
     # given a 湖州 enterprise recognised as a national high-skill training base, and its provincial studio
     hz = place_world("huzhou", "湖州市", "330500")
-    base = talent.platform_create(
-        actor=hz.admin,
-        jurisdiction=hz.jurisdiction,
-        kind="training_base",
-        level="national",
-        name="国家级高技能人才培训基地",
-        recognised_on=dt.date(2025, 6, 1),
-        enterprise=hz.enterprise,
-    )
+    base = _base(hz, "国家级高技能人才培训基地", dt.date(2025, 6, 1))
     provincial = _studio(hz, level="provincial")
     # when the bureau starts both
     base_application = services.application_create_from_record(
@@ -163,15 +181,7 @@ def test_a_taierzhuang_prize_is_the_winners_and_a_huzhou_base_is_paid_once_per_k
     )
     services.application_submit(actor=hz.admin, application=base_application, today=dt.date(2025, 6, 2))
     services.line_review(actor=hz.reviewer, line=base_application.lines.get(), approve=True)
-    second_base = talent.platform_create(
-        actor=hz.admin,
-        jurisdiction=hz.jurisdiction,
-        kind="training_base",
-        level="national",
-        name="国家级高技能人才培训基地（二期）",
-        recognised_on=dt.date(2025, 9, 1),
-        enterprise=hz.enterprise,
-    )
+    second_base = _base(hz, "国家级高技能人才培训基地（二期）", dt.date(2025, 9, 1))
     again = services.application_create_from_record(
         actor=hz.admin, kind="platform", record=second_base, index=0
     ).lines.get()
@@ -195,23 +205,8 @@ def test_a_benefit_without_a_fund_or_configuration_is_shown_as_such(sy):
     with pytest.raises(DomainError, match="尚未配置由哪项资金支付"):
         services.application_create_from_record(actor=sy.admin, kind="title", record=title, index=0)
     # given a municipal public training base: 三、（二）14 pays it, but it has no payment keys yet
-    other = registry.enterprise_create(
-        actor=sy.admin,
-        jurisdiction=sy.jurisdiction,
-        name="上虞区公共实训中心",
-        credit_code=new_credit_code(),
-        ownership="private_corp",
-        size="medium",
-    )
-    base = talent.platform_create(
-        actor=sy.admin,
-        jurisdiction=sy.jurisdiction,
-        kind="public_training_base",
-        level="municipal",
-        name="市级公共实训基地",
-        recognised_on=dt.date(2025, 5, 1),
-        enterprise=other,
-    )
+    _another_enterprise(sy, "上虞区公共实训中心")
+    base = _base(sy, "市级公共实训基地", dt.date(2025, 5, 1), kind="public_training_base", level="municipal")
     (row,) = selectors.record_requests(sy.admin, "platform", base)
     assert row.benefit == "municipal_public_base_grant"
     assert row.problem == "尚未配置支付键和申请材料，暂不能申请" and not row.may_apply
@@ -257,17 +252,7 @@ def test_the_record_page_starts_the_application_and_the_records_page_links_to_it
     detail = clerk.get(reverse("funds:application_detail", kwargs={"pk": application.pk})).content.decode()
     assert "****7890" in detail and "6228481234567890" not in detail
     # and a clerk of another enterprise gets nothing
-    other = registry.enterprise_create(
-        actor=sy.admin,
-        jurisdiction=sy.jurisdiction,
-        name="上虞区另一家企业",
-        credit_code=new_credit_code(),
-        ownership="private_corp",
-        size="small",
-    )
-    from gongjiang.core.choices import Role
-    from gongjiang.core.services import user_create
-
+    other = _another_enterprise(sy, "上虞区另一家企业")
     stranger = user_create(
         actor=sy.admin,
         username="sy-other-clerk",
