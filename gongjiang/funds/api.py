@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -186,7 +186,7 @@ def list_applications(request: HttpRequest) -> Any:
     return [_application_out(a, today) for a in selectors.application_list(request.user)[:500]]
 
 
-@router.get("/funds/applications/{application_id}", response=ApplicationDetailOut)
+@router.get("/funds/applications/{int:application_id}", response=ApplicationDetailOut)
 def get_application(request: HttpRequest, application_id: int) -> Any:
     _ids(application_id)
     application = selectors.application_get(request.user, application_id)
@@ -407,6 +407,12 @@ class LineIn(Schema):
     facts: dict[str, Any]
 
 
+class FromRecordIn(Schema):
+    kind: Literal["competition_result", "studio", "title", "platform"]
+    record_id: Id
+    index: int = Field(ge=0, le=99)  # which of the record's quote requests (its facts_for_policy())
+
+
 class PayeeAccountIn(Schema):
     bank_name: str
     bank_account: str
@@ -506,6 +512,16 @@ def add_line(request: HttpRequest, application_id: int, payload: LineIn) -> Any:
         actor=request.user, application=application, person=person, facts=payload.facts
     )
     return Status(201, _line_out(line))
+
+
+@router.post("/funds/applications/from-record", response={201: ApplicationDetailOut})
+def create_application_from_record(request: HttpRequest, payload: FromRecordIn) -> Any:
+    """The draft application of a talent record's benefit (as the page /funds/apply-from-record/…)."""
+    record = selectors.talent_record_get(request.user, payload.kind, payload.record_id)
+    application = services.application_create_from_record(
+        actor=request.user, kind=payload.kind, record=record, index=payload.index
+    )
+    return Status(201, _detail(application))
 
 
 @router.post("/funds/applications/{application_id}/payee-account", response=ApplicationDetailOut)

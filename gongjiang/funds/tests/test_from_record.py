@@ -262,3 +262,43 @@ def test_the_record_page_starts_the_application_and_the_records_page_links_to_it
         enterprise=other,
     )
     assert _client(stranger).get(url).status_code == 404
+
+
+def test_the_api_starts_the_application_and_sets_the_units_account(sy):
+    # given the enterprise's 市级 studio
+    record = _studio(sy)
+    clerk = _client(sy.clerk)
+    # when its clerk starts the opening grant through the API
+    created = clerk.post(
+        "/api/funds/applications/from-record",
+        {"kind": "studio", "record_id": record.pk, "index": 0},
+        content_type="application/json",
+    )
+    # then 虞人社〔2023〕19号 三、（四）22 一次性3万元开办经费, the enterprise's own line
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["applicant_name"], body["lines"][0]["person_id"], body["lines"][0]["payee"]) == (
+        sy.enterprise.name,
+        None,
+        "organisation",
+    )
+    assert body["lines"][0]["engine_amount"] == "30000.00"
+    # and it sets the enterprise's account (answered masked), while a repeat start is refused
+    account = clerk.post(
+        f"/api/funds/applications/{body['id']}/payee-account",
+        {"bank_name": "农业银行上虞支行", "bank_account": "6228481234567890"},
+        content_type="application/json",
+    )
+    assert account.status_code == 200 and "6228481234567890" not in account.content.decode()
+    again = clerk.post(
+        "/api/funds/applications/from-record",
+        {"kind": "studio", "record_id": record.pk, "index": 0},
+        content_type="application/json",
+    )
+    assert again.status_code == 400 and again.json()["code"] == "already_applied"
+    # (found on the way: these fixed paths were taken by GET /funds/applications/{application_id} and
+    # answered 405; the id is now an int converter)
+    missing = clerk.post(
+        "/api/funds/applications/for-class", {"class_id": 999999}, content_type="application/json"
+    )
+    assert missing.status_code == 403  # the operation answers: an enterprise clerk reads no classes
