@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -36,9 +36,10 @@ def _ids(*values: int) -> None:
 
 class LineOut(Schema):
     id: int
-    person_id: int
+    person_id: int | None
     person_name: str
     id_number_masked: str
+    payee: str
     benefit: str
     status: str
     eligible: bool
@@ -123,8 +124,9 @@ def _line_out(line: ApplicationLine) -> dict[str, Any]:
     return {
         "id": line.pk,
         "person_id": line.person_id,
-        "person_name": line.person.name,
-        "id_number_masked": line.person.id_number_masked,
+        "person_name": line.beneficiary_name,
+        "id_number_masked": line.beneficiary_id_masked,
+        "payee": line.payee,
         "benefit": line.benefit,
         "status": line.status,
         "eligible": line.eligible,
@@ -184,7 +186,7 @@ def list_applications(request: HttpRequest) -> Any:
     return [_application_out(a, today) for a in selectors.application_list(request.user)[:500]]
 
 
-@router.get("/funds/applications/{application_id}", response=ApplicationDetailOut)
+@router.get("/funds/applications/{int:application_id}", response=ApplicationDetailOut)
 def get_application(request: HttpRequest, application_id: int) -> Any:
     _ids(application_id)
     application = selectors.application_get(request.user, application_id)
@@ -400,8 +402,20 @@ class ForClassIn(Schema):
 
 
 class LineIn(Schema):
-    person_id: Id
+    # None: the applying unit's own line (a benefit paid into its account, data/benefits.yaml)
+    person_id: Id | None = None
     facts: dict[str, Any]
+
+
+class FromRecordIn(Schema):
+    kind: Literal["competition_result", "studio", "title", "platform"]
+    record_id: Id
+    index: int = Field(ge=0, le=99)  # which of the record's quote requests (its facts_for_policy())
+
+
+class PayeeAccountIn(Schema):
+    bank_name: str
+    bank_account: str
 
 
 class ChecklistIn(Schema):
@@ -487,13 +501,42 @@ def add_line(request: HttpRequest, application_id: int, payload: LineIn) -> Any:
     from gongjiang.registry.models import Person
 
     application = selectors.application_get(request.user, application_id)
-    person = Person.objects.filter(pk=payload.person_id, jurisdiction_id=application.jurisdiction_id).first()
-    if person is None:
-        raise DomainError("unknown_person", "受益人不存在")
+    person = None
+    if payload.person_id is not None:
+        person = Person.objects.filter(
+            pk=payload.person_id, jurisdiction_id=application.jurisdiction_id
+        ).first()
+        if person is None:
+            raise DomainError("unknown_person", "受益人不存在")
     line = services.application_line_add(
         actor=request.user, application=application, person=person, facts=payload.facts
     )
     return Status(201, _line_out(line))
+
+
+@router.post("/funds/applications/from-record", response={201: ApplicationDetailOut})
+def create_application_from_record(request: HttpRequest, payload: FromRecordIn) -> Any:
+    """The draft application of a talent record's benefit (as the page /funds/apply-from-record/…)."""
+    record = selectors.talent_record_get(request.user, payload.kind, payload.record_id)
+    application = services.application_create_from_record(
+        actor=request.user, kind=payload.kind, record=record, index=payload.index
+    )
+    return Status(201, _detail(application))
+
+
+@router.post("/funds/applications/{application_id}/payee-account", response=ApplicationDetailOut)
+def set_payee_account(request: HttpRequest, application_id: int, payload: PayeeAccountIn) -> Any:
+    """The applying unit's bank (开户行、账号) for a benefit paid into its account; shown masked."""
+    _ids(application_id)
+    application = selectors.application_get(request.user, application_id)
+    services.application_payee_account_set(
+        actor=request.user,
+        application=application,
+        bank_name=payload.bank_name,
+        bank_account=payload.bank_account,
+    )
+    application.refresh_from_db()
+    return _detail(application)
 
 
 @router.post("/funds/applications/{application_id}/checklist", response=ApplicationDetailOut)

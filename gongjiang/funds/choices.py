@@ -10,6 +10,14 @@ class ApplicantKind(models.TextChoices):
     PERSON = "person", _("个人")
 
 
+class Payee(models.TextChoices):
+    """Whose bank account a line is paid into: the beneficiary person's, or the applying unit's
+    (an enterprise's or institution's own benefits, and benefits paid through it, `data/benefits.yaml`)."""
+
+    PERSON = "person", _("个人账户")
+    ORGANISATION = "organisation", _("单位账户")
+
+
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("待审核")

@@ -1,6 +1,6 @@
-"""The funds workflow's data: per benefit its 4.1 checklist (`data/benefits.yaml`), per jurisdiction
-its fund sources and which fund pays which benefit (`data/<jurisdiction>.yaml`, loaded into
-`FundSource` / `BenefitFunding` by `services.funds_config_load`). A benefit's payment keys are
+"""The funds workflow's data: per benefit its 4.1 checklist and payee (`data/benefits.yaml`), per
+jurisdiction its fund sources and which fund pays which benefit (`data/<jurisdiction>.yaml`, loaded
+into `FundSource` / `BenefitFunding` by `services.funds_config_load`). A benefit's payment keys are
 policy: its pack defines them (`payment_keys` in the pack's benefits.yaml)."""
 
 from __future__ import annotations
@@ -43,6 +43,11 @@ def checklist_for(benefit: str) -> list[dict[str, str]]:
     return list(_benefit(benefit).get("checklist", []))
 
 
+def payee_for(benefit: str) -> str:
+    """`organisation`: paid into the applying unit's account; `person` (the default): the person's."""
+    return str(_benefit(benefit).get("payee", "person"))
+
+
 def payment_key_templates(policy: str, benefit: str) -> tuple[str, ...]:
     pack = installed_packs().get(policy)
     spec = pack.benefits.get(benefit) if pack else None
@@ -53,27 +58,45 @@ def payment_key_templates(policy: str, benefit: str) -> tuple[str, ...]:
     return spec.payment_keys
 
 
+def needs_record(policy: str, benefit: str) -> bool:
+    """Whether "the same thing" of the benefit is a talent record (a studio, a competition result)."""
+    return any("{record}" in template for template in payment_key_templates(policy, benefit))
+
+
+MISSING_KEY_PART = {
+    "person": "该补贴项目按人支付，须有受益人",
+    "organisation": "该补贴项目由单位申请，须以企业或培训机构名义申请",
+    "record": "该补贴项目须从人才记录（竞赛成绩、技能大师工作室、称号、培训基地）发起申请",
+}
+
+
 def payment_keys(
     policy: str,
     benefit: str,
     *,
-    person_id: int,
+    person_id: int | None,
     facts: dict[str, Any],
     claim_date: dt.date,
     due: str,
     seq: int,
+    organisation: str = "",
+    record: str = "",
 ) -> list[str]:
-    """The keys of one instalment, from the pack's templates; a missing fact is a config error."""
+    """The keys of one instalment, from the pack's templates; a missing part is refused.
+
+    Placeholders besides the facts: {person}, {organisation} ("enterprise:12", the applying unit),
+    {record} (the talent record, "studio:7"), {year}, {month}, {due}, {seq}."""
     values: dict[str, Any] = {str(k): v for k, v in facts.items()}
-    values.update(
-        person=person_id, year=claim_date.year, month=f"{claim_date:%Y-%m}", due=due, seq=seq, benefit=benefit
-    )
+    values.update(year=claim_date.year, month=f"{claim_date:%Y-%m}", due=due, seq=seq, benefit=benefit)
+    for name, value in (("person", person_id), ("organisation", organisation), ("record", record)):
+        if value:
+            values[name] = value
     keys = []
     for template in payment_key_templates(policy, benefit):
         try:
             keys.append(template.format(**values))
         except KeyError as exc:
-            raise DomainError(
-                "payment_key_fact_missing", f"补贴项目 {benefit} 的支付键需要事实 {exc.args[0]}"
-            ) from exc
+            missing = exc.args[0]
+            message = MISSING_KEY_PART.get(missing, f"补贴项目 {benefit} 的支付键需要事实 {missing}")
+            raise DomainError("payment_key_fact_missing", message) from exc
     return keys

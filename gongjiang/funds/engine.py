@@ -18,10 +18,19 @@ from .choices import LineStatus
 COUNTED = (LineStatus.APPROVED, LineStatus.IN_NOTICE, LineStatus.PAYABLE, LineStatus.PAID)
 
 
-def history_for(person_id: int, *, exclude_line_id: int | None = None) -> list[dict[str, Any]]:
+def history_for(
+    person_id: int | None, *, organisation: Any = None, exclude_line_id: int | None = None
+) -> list[dict[str, Any]]:
+    """What the beneficiary already received: a person's lines, or (no person) the unit's own lines."""
     from .models import ApplicationLine
 
-    lines = ApplicationLine.objects.filter(person_id=person_id, status__in=COUNTED)
+    if person_id is not None:
+        lines = ApplicationLine.objects.filter(person_id=person_id, status__in=COUNTED)
+    else:
+        kind = organisation._meta.model_name  # "enterprise" | "institution"
+        lines = ApplicationLine.objects.filter(
+            person__isnull=True, status__in=COUNTED, **{f"application__{kind}": organisation}
+        )
     if exclude_line_id is not None:
         lines = lines.exclude(pk=exclude_line_id)
     lines = lines.select_related("application").order_by("application__claim_date", "id")
@@ -42,7 +51,8 @@ def quote_line(
     benefit: str,
     claim_date: dt.date,
     facts: dict[str, Any],
-    person_id: int,
+    person_id: int | None,
+    organisation: Any = None,
     exclude_line_id: int | None = None,
 ) -> dict[str, Any]:
     """The engine's answer for one line; malformed facts raise `QuoteInputError`."""
@@ -53,7 +63,7 @@ def quote_line(
         "date": claim_date.isoformat(),
         "benefit": benefit,
         "facts": facts,
-        "history": history_for(person_id, exclude_line_id=exclude_line_id),
+        "history": history_for(person_id, organisation=organisation, exclude_line_id=exclude_line_id),
     }
     return quote_many([request], shortage_lookup=shortage_lookup)[0]
 

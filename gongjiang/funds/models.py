@@ -16,6 +16,8 @@ IdempotencyKey: every money-changing API write; a replay returns the first answe
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -32,6 +34,7 @@ from .choices import (
     LineStatus,
     NoticeStatus,
     ObjectionStatus,
+    Payee,
     PostingKind,
     ScheduleStatus,
 )
@@ -132,6 +135,10 @@ class Application(models.Model):
         _("状态"), max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
     )
     checklist = models.JSONField(_("申请材料"), default=dict, blank=True)
+    # The applying unit's account for benefits paid to it (资金申请表 开户行、账号; `Payee.ORGANISATION`).
+    payee_bank_name = models.CharField(_("单位开户行"), max_length=80, blank=True)
+    payee_account_encrypted = models.TextField(_("单位银行账号(加密)"), blank=True)
+    payee_account_masked = models.CharField(_("单位银行账号"), max_length=12, blank=True)
     filed_by = models.ForeignKey(
         "core.User", verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -174,6 +181,15 @@ class Application(models.Model):
         found = subject.get(self.applicant_kind)
         return getattr(found, "name", "") if found is not None else ""
 
+    @property
+    def organisation(self) -> Any:
+        """The applying enterprise or institution (None for a person's application)."""
+        if self.applicant_kind == ApplicantKind.INSTITUTION:
+            return self.institution
+        if self.applicant_kind == ApplicantKind.ENTERPRISE:
+            return self.enterprise
+        return None
+
 
 class PublicNotice(models.Model):
     """A 公示 of reviewed lines: 5 working days after publication (附件2 4.2), objections open."""
@@ -207,9 +223,18 @@ class ApplicationLine(models.Model):
     """One beneficiary of an application: the engine's quote, the reviewer's decision, the status."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="lines")
+    # No person: the line is the applying unit's own (a studio's award, an enterprise's reward).
     person = models.ForeignKey(
-        "registry.Person", verbose_name=_("受益人"), on_delete=models.PROTECT, related_name="fund_lines"
+        "registry.Person",
+        verbose_name=_("受益人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fund_lines",
     )
+    payee = models.CharField(_("收款方"), max_length=12, choices=Payee.choices, default=Payee.PERSON)
+    # The talent record the line was started from ("studio:12"): "the same thing" of record awards.
+    record = models.CharField(_("来源记录"), max_length=40, blank=True)
     enrolment = models.ForeignKey(
         "training.Enrolment", null=True, blank=True, on_delete=models.PROTECT, related_name="fund_lines"
     )
@@ -251,10 +276,31 @@ class ApplicationLine(models.Model):
             models.UniqueConstraint(
                 fields=["application", "person"], name="line_person_once_per_application"
             ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(person__isnull=True),
+                name="line_organisation_once_per_application",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(payee="organisation"),
+                name="line_without_person_is_paid_to_the_unit",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.application.number}/{self.pk} {self.person.name}"
+        return f"{self.application.number}/{self.pk} {self.beneficiary_name}"
+
+    @property
+    def beneficiary_name(self) -> str:
+        return self.person.name if self.person is not None else self.application.applicant_name
+
+    @property
+    def beneficiary_id_masked(self) -> str:
+        """The person's masked ID; a unit's 统一社会信用代码 (public, on its business licence)."""
+        if self.person is not None:
+            return self.person.id_number_masked
+        organisation = self.application.organisation
+        return getattr(organisation, "credit_code", "")
 
 
 class Objection(models.Model):
@@ -408,7 +454,10 @@ class BatchItem(models.Model):
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="items")
     detail_number = models.CharField(_("明细号"), max_length=32, unique=True)
     instalment = models.ForeignKey(Instalment, on_delete=models.PROTECT, related_name="batch_items")
-    person = models.ForeignKey("registry.Person", verbose_name=_("收款人"), on_delete=models.PROTECT)
+    person = models.ForeignKey(
+        "registry.Person", verbose_name=_("收款人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    payee = models.CharField(_("收款方"), max_length=12, choices=Payee.choices, default=Payee.PERSON)
     amount = models.DecimalField(_("金额"), max_digits=14, decimal_places=2)
     purpose = models.CharField(_("用途"), max_length=120)
     status = models.CharField(
@@ -432,10 +481,36 @@ class BatchItem(models.Model):
                 name="batch_item_holds_instalment_once",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="batch_item_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(payee="person", person__isnull=False) | Q(payee="organisation"),
+                name="batch_item_has_its_payee",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.detail_number
+
+    @property
+    def payee_application(self) -> Application:
+        return self.instalment.schedule.line.application
+
+    @property
+    def payee_name(self) -> str:
+        if self.payee == Payee.PERSON and self.person is not None:
+            return self.person.name
+        return self.payee_application.applicant_name
+
+    @property
+    def payee_id_masked(self) -> str:
+        if self.payee == Payee.PERSON and self.person is not None:
+            return self.person.id_number_masked
+        return getattr(self.payee_application.organisation, "credit_code", "")
+
+    @property
+    def payee_account_masked(self) -> str:
+        if self.payee == Payee.PERSON and self.person is not None:
+            return self.person.bank_account_masked
+        return self.payee_application.payee_account_masked
 
 
 class LedgerPosting(models.Model):

@@ -79,7 +79,9 @@ def application_get(user: Any, pk: Any) -> Application:
 
 
 def application_lines(application: Application) -> QuerySet[ApplicationLine]:
-    return application.lines.select_related("person", "reviewed_by").order_by("id")
+    return application.lines.select_related(
+        "person", "reviewed_by", "application__enterprise", "application__institution"
+    ).order_by("id")
 
 
 @dataclass
@@ -107,7 +109,9 @@ def payment_queue(user: Any, today: dt.date) -> list[PaymentRow]:
         ApplicationLine.objects.filter(
             application__jurisdiction_id__in=jurisdiction_ids(user), status=LineStatus.PAYABLE
         )
-        .select_related("person", "application__fund_source")
+        .select_related(
+            "person", "application__fund_source", "application__enterprise", "application__institution"
+        )
         .order_by("payment_due_on", "id")
     )
     rows = []
@@ -142,12 +146,14 @@ def public_notice_get(pk: Any) -> PublicNotice:
 
 def public_notice_rows(notice: PublicNotice) -> list[dict[str, Any]]:
     """What the public sees of each line: name, masked ID, occupation, level, amount."""
-    lines = notice.lines.select_related("person").order_by("id")
+    lines = notice.lines.select_related(
+        "person", "application__enterprise", "application__institution"
+    ).order_by("id")
     return [
         {
             "line_id": line.pk,
-            "name": line.person.name,
-            "id_number": line.person.id_number_masked,
+            "name": line.beneficiary_name,
+            "id_number": line.beneficiary_id_masked,
             "occupation": line.occupation,
             "level": line.level,
             "amount": line.amount,
@@ -389,3 +395,165 @@ def overdue_items(today: dt.date, jurisdiction_id: int | None = None) -> Overdue
         notices = notices.filter(jurisdiction_id=jurisdiction_id)
         lines = lines.filter(application__jurisdiction_id=jurisdiction_id)
     return Overdue(list(applications), list(notices), list(lines.select_related("person")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Applications started from a talent record (issue 7): a competition result, a master studio, a
+# title or a platform gives the engine its quote requests (`facts_for_policy()`); each becomes an
+# application of the record's person or unit, or says why it cannot (no fund, not configured).
+
+RECORD_KINDS = {
+    "competition_result": ("CompetitionResult", "competition__jurisdiction_id__in", "竞赛成绩"),
+    "studio": ("MasterStudio", "jurisdiction_id__in", "技能大师工作室"),
+    "title": ("TalentTitle", "jurisdiction_id__in", "技能人才称号"),
+    "platform": ("TalentPlatform", "jurisdiction_id__in", "培训基地与示范企业"),
+}
+
+
+def record_parties(kind: str, record: Any) -> tuple[Any, Any]:
+    """The record's person (a prize winner, a studio's master, a title holder) and its unit."""
+    if kind == "competition_result":
+        return record.person, None
+    if kind == "studio":
+        return record.master, record.enterprise
+    if kind == "title":
+        return record.person, record.enterprise
+    return None, record.enterprise or record.institution
+
+
+def talent_record_get(user: Any, kind: str, pk: Any) -> Any:
+    """A talent record the user may apply from: bureau staff in their jurisdictions; a clerk or a
+    person only for a record of their own unit or of themselves (otherwise 404)."""
+    from django.apps import apps
+
+    require(user, "funds.apply")
+    if kind not in RECORD_KINDS:
+        raise Http404("记录不存在")
+    model_name, scope, _label = RECORD_KINDS[kind]
+    model = apps.get_model("talent", model_name)
+    record = _get(model.objects.filter(**{scope: jurisdiction_ids(user)}), pk)
+    if role_of(user) in {Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER}:
+        return record
+    person, unit = record_parties(kind, record)
+    role = role_of(user)
+    unit_kind = unit._meta.model_name if unit is not None else ""
+    own = (
+        (role == Role.PERSON and person is not None and person.pk == user.person_id)
+        or (role == Role.ENTERPRISE_CLERK and unit_kind == "enterprise" and unit.pk == user.enterprise_id)
+        or (role == Role.INSTITUTION_CLERK and unit_kind == "institution" and unit.pk == user.institution_id)
+    )
+    if not own:
+        raise Http404("记录不存在或无权申请")
+    return record
+
+
+@dataclass
+class RecordRequest:
+    """One quote request of a record, with what applying for it would take."""
+
+    index: int
+    policy: str
+    benefit: str
+    label: str
+    citation: str
+    date: dt.date
+    facts: dict[str, Any]
+    applicant_kind: str
+    applicant: Any
+    person: Any  # the line's person; None for the unit's own line
+    quote: dict[str, Any] | None = None
+    fund_source: FundSource | None = None
+    problem: str = ""
+    existing: Application | None = None
+    may_apply: bool = False
+
+
+def record_key(kind: str, record: Any) -> str:
+    return f"{kind}:{record.pk}"
+
+
+def record_requests(user: Any, kind: str, record: Any) -> list[RecordRequest]:
+    """The record's quote requests, each quoted by the engine with the beneficiary's history, its
+    fund (or why it has none) and any application already started from it."""
+    from gongjiang.policy.loader import installed_packs
+
+    from . import config, engine
+    from .models import BenefitFunding
+
+    person, unit = record_parties(kind, record)
+    rows = []
+    for index, request in enumerate(record.facts_for_policy()):
+        pack = installed_packs().get(request["policy"])
+        spec = pack.benefits.get(request["benefit"]) if pack else None
+        for_person = spec is None or spec.beneficiary == "person"
+        applicant = person if for_person else unit
+        applicant_kind = "person" if for_person else (unit._meta.model_name if unit is not None else "")
+        row = RecordRequest(
+            index=index,
+            policy=request["policy"],
+            benefit=request["benefit"],
+            label=spec.label if spec else request["benefit"],
+            citation=spec.citation if spec else "",
+            date=dt.date.fromisoformat(request["date"]),
+            facts=dict(request["facts"]),
+            applicant_kind=str(applicant_kind),
+            applicant=applicant,
+            person=person if for_person else None,
+        )
+        if applicant is None:
+            row.problem = "记录未登记申请单位，不能申请"
+        else:
+            row.quote = engine.quote_line(
+                policy=row.policy,
+                benefit=row.benefit,
+                claim_date=row.date,
+                facts=row.facts,
+                person_id=person.pk if for_person else None,
+                organisation=None if for_person else unit,
+            )
+        jurisdiction_id = (
+            record.competition.jurisdiction_id if kind == "competition_result" else record.jurisdiction_id
+        )
+        funding = BenefitFunding.objects.filter(
+            jurisdiction_id=jurisdiction_id,
+            policy=row.policy,
+            benefit=row.benefit,
+        ).select_related("fund_source")
+        row.fund_source = funding[0].fund_source if funding else None
+        if not row.problem:
+            if row.benefit not in config.benefit_config():
+                row.problem = "尚未配置支付键和申请材料，暂不能申请"
+            elif row.fund_source is None:
+                row.problem = "尚未配置资金来源（由哪项资金支付），暂不能申请"
+        line = (
+            ApplicationLine.objects.filter(
+                record=record_key(kind, record), benefit=row.benefit, application__claim_date=row.date
+            )
+            .exclude(status__in=[LineStatus.REJECTED, LineStatus.WITHDRAWN])
+            .select_related("application")
+            .first()
+        )
+        row.existing = line.application if line else None
+        row.may_apply = (
+            not row.problem
+            and row.existing is None
+            and applicant_allowed(user, row.applicant_kind, applicant)
+        )
+        rows.append(row)
+    return rows
+
+
+def applicant_allowed(user: Any, kind: str, subject: Any) -> bool:
+    """Whether the user may file for this applicant (their own, or a bureau user on its behalf)."""
+    from gongjiang.core.errors import PermissionDenied
+    from gongjiang.core.permissions import require_jurisdiction
+
+    from .services import _applicant_check
+
+    try:
+        require(user, "funds.apply")
+        require_jurisdiction(user, subject.jurisdiction_id)
+        _applicant_check(user, kind, subject)
+    except PermissionDenied:
+        return False
+    return True

@@ -43,6 +43,7 @@ from .choices import (
     LineStatus,
     NoticeStatus,
     ObjectionStatus,
+    Payee,
     PostingKind,
     ScheduleStatus,
 )
@@ -246,27 +247,62 @@ def _line_from_quote(line: ApplicationLine, quote: dict[str, Any]) -> None:
     line.status = LineStatus.PENDING if line.eligible else LineStatus.BLOCKED
 
 
+def _organisation_key(application: Application) -> str:
+    """The applying unit in a payment key: "enterprise:12", "institution:3" ("" for a person)."""
+    organisation = application.organisation
+    return f"{application.applicant_kind}:{organisation.pk}" if organisation is not None else ""
+
+
 @transaction.atomic
 def application_line_add(
-    *, actor: Any, application: Application, person: Any, facts: dict[str, Any], enrolment: Any = None
+    *,
+    actor: Any,
+    application: Application,
+    person: Any,
+    facts: dict[str, Any],
+    enrolment: Any = None,
+    record: str = "",
 ) -> ApplicationLine:
-    """Add a beneficiary: the engine quotes the line with the person's history on record."""
+    """Add a beneficiary: the engine quotes the line with the beneficiary's history on record.
+
+    `person=None` is the applying unit's own line (a studio's award, an enterprise's reward), for a
+    benefit paid into the unit's account (`payee: organisation` in `data/benefits.yaml`). `record`
+    names the talent record the line comes from, when "the same thing" of the benefit is a record."""
     locked = _editable(actor, application)
-    if person.jurisdiction_id != locked.jurisdiction_id:
+    payee = config.payee_for(locked.benefit)
+    if person is None:
+        if payee != Payee.ORGANISATION or locked.organisation is None:
+            raise DomainError("person_required", "该补贴项目按人申请，须指定受益人")
+    elif person.jurisdiction_id != locked.jurisdiction_id:
         raise DomainError("wrong_jurisdiction", "受益人不在本辖区")
+    # The keys are checked now, so a line that could never be paid is refused at once.
+    config.payment_keys(
+        locked.policy,
+        locked.benefit,
+        person_id=person.pk if person is not None else None,
+        facts=facts,
+        claim_date=locked.claim_date,
+        due=f"{locked.claim_date:%Y-%m}",
+        seq=1,
+        organisation=_organisation_key(locked),
+        record=record,
+    )
     try:
         quote = engine.quote_line(
             policy=locked.policy,
             benefit=locked.benefit,
             claim_date=locked.claim_date,
             facts=facts,
-            person_id=person.pk,
+            person_id=person.pk if person is not None else None,
+            organisation=locked.organisation,
         )
     except engine.QuoteInputError as exc:
         raise DomainError("invalid_facts", "；".join(exc.problems), details=exc.problems) from exc
     line = ApplicationLine(
         application=locked,
         person=person,
+        payee=payee,
+        record=record,
         enrolment=enrolment,
         benefit=locked.benefit,
         facts=facts,
@@ -281,9 +317,34 @@ def application_line_add(
         with transaction.atomic():
             line.save()
     except IntegrityError as exc:
-        raise DomainError("duplicate_line", f"{person.name} 已在本申请中") from exc
+        raise DomainError("duplicate_line", f"{line.beneficiary_name} 已在本申请中") from exc
     record_create(line, actor=actor, event_type="application_line_added")
     return line
+
+
+@transaction.atomic
+def application_payee_account_set(
+    *, actor: Any, application: Application, bank_name: str, bank_account: str
+) -> Application:
+    """The applying unit's bank account (资金申请表 开户行、账号) for benefits paid to the unit."""
+    from gongjiang.core.pii import encrypt, mask_bank_account
+    from gongjiang.registry.validators import bank_account_clean
+
+    locked = _editable(actor, application)
+    if locked.organisation is None:
+        raise DomainError("not_a_unit", "个人申请使用本人登记的银行账户，无需填写单位账户")
+    account = bank_account_clean(bank_account)
+    if not account or not (bank_name or "").strip():
+        raise DomainError("bank_account_required", "请填写单位开户行和银行账号")
+    _transition(
+        locked,
+        actor=actor,
+        event_type="application_payee_account_set",
+        payee_bank_name=bank_name.strip(),
+        payee_account_encrypted=encrypt(account),
+        payee_account_masked=mask_bank_account(account),
+    )
+    return locked
 
 
 def _level_label(application: Application, facts: dict[str, Any]) -> str:
@@ -347,6 +408,41 @@ def application_create_for_class(*, actor: Any, training_class: Any) -> Applicat
 
 
 @transaction.atomic
+def application_create_from_record(*, actor: Any, kind: str, record: Any, index: int) -> Application:
+    """A draft application from a talent record's quote request (`facts_for_policy()`): the record's
+    person or unit applies (or a bureau user for them), one line quoted by the engine from the
+    record's facts and remembering the record, whose payment keys make it payable once."""
+    from . import selectors
+
+    rows = selectors.record_requests(actor, kind, record)
+    if not 0 <= index < len(rows):
+        raise DomainError("no_such_request", "该记录没有这项可申请的补贴")
+    row = rows[index]
+    if row.existing is not None:
+        raise DomainError(
+            "already_applied", f"该记录已发起过{row.label}的资金申请（{row.existing.number}），不能重复申请"
+        )
+    if row.applicant is None:
+        raise DomainError("no_applicant", row.problem)
+    application = application_create(
+        actor=actor,
+        applicant_kind=row.applicant_kind,
+        applicant=row.applicant,
+        policy=row.policy,
+        benefit=row.benefit,
+        claim_date=row.date,
+    )
+    application_line_add(
+        actor=actor,
+        application=application,
+        person=row.person,
+        facts=row.facts,
+        record=selectors.record_key(kind, record),
+    )
+    return application
+
+
+@transaction.atomic
 def application_checklist_set(*, actor: Any, application: Application, items: dict[str, bool]) -> Application:
     locked = _editable(actor, application)
     known = {item["code"] for item in config.checklist_for(locked.benefit)}
@@ -372,6 +468,8 @@ def application_submit(*, actor: Any, application: Application, today: dt.date |
         raise DomainError("materials_missing", "申请材料不全：" + "、".join(missing), details=missing)
     if not locked.lines.exists():
         raise DomainError("no_lines", "申请没有任何受益人明细")
+    if config.payee_for(locked.benefit) == Payee.ORGANISATION and not locked.payee_account_encrypted:
+        raise DomainError("payee_account_missing", "该补贴拨付至单位账户：请先填写单位开户行和银行账号")
     # A returned application is quoted again: the history may have changed meanwhile.
     for line in locked.lines.select_for_update():
         quote = engine.quote_line(
@@ -380,6 +478,7 @@ def application_submit(*, actor: Any, application: Application, today: dt.date |
             claim_date=locked.claim_date,
             facts=line.facts,
             person_id=line.person_id,
+            organisation=locked.organisation,
             exclude_line_id=line.pk,
         )
         _line_from_quote(line, quote)
@@ -431,6 +530,8 @@ def _schedule_and_keys(line: ApplicationLine, application: Application) -> None:
             claim_date=application.claim_date,
             due=part["due"],
             seq=seq,
+            organisation=_organisation_key(application),
+            record=line.record,
         )
         for key in keys:
             try:
@@ -441,7 +542,7 @@ def _schedule_and_keys(line: ApplicationLine, application: Application) -> None:
             except IntegrityError as exc:
                 raise DomainError(
                     "already_paid_key",
-                    f"{line.person.name}：同一事项已申请或已拨付（{key}），不能重复享受",
+                    f"{line.beneficiary_name}：同一事项已申请或已拨付（{key}），不能重复享受",
                 ) from exc
 
 
@@ -872,6 +973,7 @@ def batch_create(
             detail_number=f"{batch.number}-{n:04d}",
             instalment=instalment,
             person_id=line.person_id,
+            payee=line.payee,
             amount=instalment.amount,
             purpose=_purpose(line, instalment),
             reissue_of=previous,
@@ -946,10 +1048,32 @@ def batch_approve(*, actor: Any, batch: PaymentBatch) -> PaymentBatch:
 BANK_FILE_COLUMNS = ("批次号", "明细号", "姓名", "证件号", "开户行", "账号", "金额", "用途")
 
 
+def _payee_of(item: BatchItem) -> tuple[str, str, str, str]:
+    """姓名, 证件号, 开户行, 账号 of the bank file: the person's, or the applying unit's (name,
+    统一社会信用代码 and the account of its application, docs/formats/bank-files.md)."""
+    from gongjiang.core import pii
+
+    if item.payee == Payee.PERSON and item.person is not None:
+        person = item.person
+        return (
+            person.name,
+            pii.decrypt(person.id_number_encrypted),
+            person.bank_name,
+            pii.decrypt(person.bank_account_encrypted),
+        )
+    application = item.instalment.schedule.line.application
+    organisation = application.organisation
+    return (
+        application.applicant_name,
+        getattr(organisation, "credit_code", ""),
+        application.payee_bank_name,
+        pii.decrypt(application.payee_account_encrypted),
+    )
+
+
 @transaction.atomic
 def batch_export(*, actor: Any, batch: PaymentBatch, file_format: str = "xlsx") -> tuple[str, bytes]:
     """The bank payment file (full ID and account numbers: it goes to the bank); items become sent."""
-    from gongjiang.core import pii
     from gongjiang.core.spreadsheets import write_csv, write_xlsx
 
     locked = _batch_for_update(actor, batch)
@@ -959,25 +1083,33 @@ def batch_export(*, actor: Any, batch: PaymentBatch, file_format: str = "xlsx") 
         raise DomainError("invalid_format", "文件格式只能是 xlsx 或 csv")
     items = list(
         locked.items.filter(status__in=[ItemStatus.PENDING, ItemStatus.SENT])
-        .select_related("person")
+        .select_related(
+            "person",
+            "instalment__schedule__line__application__enterprise",
+            "instalment__schedule__line__application__institution",
+        )
         .order_by("pk")
     )
-    missing = [item.person.name for item in items if not item.person.bank_account_encrypted]
+    rows = []
+    missing = []
+    for item in items:
+        name, id_number, bank_name, account = _payee_of(item)
+        if not account:
+            missing.append(name)
+        rows.append(
+            (
+                locked.number,
+                item.detail_number,
+                name,
+                id_number,
+                bank_name,
+                account,
+                f"{item.amount:.2f}",
+                item.purpose,
+            )
+        )
     if missing:
         raise DomainError("bank_account_missing", "以下收款人没有银行账号：" + "、".join(missing))
-    rows = [
-        (
-            locked.number,
-            item.detail_number,
-            item.person.name,
-            pii.decrypt(item.person.id_number_encrypted),
-            item.person.bank_name,
-            pii.decrypt(item.person.bank_account_encrypted),
-            f"{item.amount:.2f}",
-            item.purpose,
-        )
-        for item in items
-    ]
     locked.items.filter(pk__in=[i.pk for i in items]).update(status=ItemStatus.SENT)
     _transition(
         locked,

@@ -19,5 +19,15 @@ urlpatterns = [
     path("batches/<int:pk>/", views.batch_detail_view, name="batch_detail"),
     path("batches/<int:pk>/<str:action>/", views.batch_action_view, name="batch_action"),
     path("report/", views.report_view, name="report"),
+    # 发起资金申请 from a talent record (/talent/records/): one route per kind of record.
+    *[
+        path(
+            f"apply-from-record/{kind}/<int:pk>/",
+            views.apply_from_record_view,
+            {"kind": kind},
+            name=f"apply_from_{kind}",
+        )
+        for kind in ("competition_result", "studio", "title", "platform")
+    ],
     path("report.xlsx", views.report_xlsx_view, name="report_xlsx"),
 ]

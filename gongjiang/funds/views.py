@@ -57,6 +57,7 @@ def application_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "may_publish": has_capability(request.user, "funds.review") and application.status == "reviewed",
             "may_edit": has_capability(request.user, "funds.apply")
             and application.status in {"draft", "returned"},
+            "paid_to_unit": config.payee_for(application.benefit) == "organisation",
             "materials": [
                 {**item, "ok": bool(application.checklist.get(item["code"]))}
                 for item in config.checklist_for(application.benefit)
@@ -160,7 +161,11 @@ def batch_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "funds/batch_detail.html",
         {
             "batch": batch,
-            "items": batch.items.select_related("person").order_by("id"),
+            "items": batch.items.select_related(
+                "person",
+                "instalment__schedule__line__application__enterprise",
+                "instalment__schedule__line__application__institution",
+            ).order_by("id"),
             "reconciliation": selectors.reconciliation(batch),
             "may_pay": has_capability(request.user, "funds.pay"),
         },
@@ -279,10 +284,18 @@ def public_notice_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @domain_denial_is_403
 def application_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """checklist | submit (the applicant's side) | review_complete | publish (the reviewer's)."""
+    """checklist | payee_account | submit (the applicant's side) | review_complete | publish (the reviewer's)."""
     application = selectors.application_get(request.user, pk)
     try:
-        if action == "checklist":
+        if action == "payee_account":
+            services.application_payee_account_set(
+                actor=request.user,
+                application=application,
+                bank_name=request.POST.get("bank_name", ""),
+                bank_account=request.POST.get("bank_account", ""),
+            )
+            messages.success(request, "单位开户行和账号已保存")
+        elif action == "checklist":
             codes = [item["code"] for item in config.checklist_for(application.benefit)]
             services.application_checklist_set(
                 actor=request.user,
@@ -383,6 +396,38 @@ def apply_for_class_view(request: HttpRequest) -> HttpResponse:
             .exclude(fund_applications__isnull=False)[:200]
         )
     return render(request, "funds/apply_for_class.html", {"classes": classes})
+
+
+@domain_denial_is_403
+def apply_from_record_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """发起资金申请 from a talent record: each benefit the record's document pays, quoted by the
+    engine, with its fund — or why it cannot be applied for — and the application already started."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request)
+    require_capability(request, "funds.apply")
+    record = selectors.talent_record_get(request.user, kind, pk)
+    if request.method == "POST":
+        try:
+            application = services.application_create_from_record(
+                actor=request.user, kind=kind, record=record, index=int(request.POST.get("index") or -1)
+            )
+            messages.success(request, "已生成资金申请草稿：请勾选申请材料后提交审核")
+            return redirect("funds:application_detail", pk=application.pk)
+        except ValueError:
+            messages.error(request, "请选择要申请的补贴项目")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    elif request.method != "GET":
+        return HttpResponse(status=405)
+    return render(
+        request,
+        "funds/apply_from_record.html",
+        {
+            "record": record,
+            "kind_label": selectors.RECORD_KINDS[kind][2],
+            "rows": selectors.record_requests(request.user, kind, record),
+        },
+    )
 
 
 def redirect_to_login(request: HttpRequest) -> HttpResponse:

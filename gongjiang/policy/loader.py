@@ -39,7 +39,7 @@ UNITS = {
 }
 BENEFIT_KEYS = {"label", "rule", "beneficiary", "citation", "facts", "config", "payment_keys"}
 # What a payment-key template may name besides the benefit's facts (filled in by the funds app).
-PAYMENT_KEY_FIELDS = {"benefit", "person", "organisation", "year", "month", "due", "seq"}
+PAYMENT_KEY_FIELDS = {"benefit", "person", "organisation", "record", "year", "month", "due", "seq"}
 FACT_KEYS = {"type", "label", "required", "choices", "min", "labels"}
 FACT_TYPES = {"enum", "int", "bool", "str", "decimal", "date"}
 

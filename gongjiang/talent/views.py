@@ -340,6 +340,7 @@ def record_list_view(request: HttpRequest) -> HttpResponse:
             "titles": selectors.title_list(request.user, jurisdiction),
             "platforms": selectors.platform_list(request.user, jurisdiction),
             "can_manage": has_capability(request.user, "talent.manage"),
+            "may_apply_funds": has_capability(request.user, "funds.apply"),  # 发起资金申请 links
         },
     )
 

@@ -42,6 +42,7 @@ CLASS_OBJECTS = {
     "class_a": TRAINING_READERS,
     "class_b": frozenset({Role.BUREAU_ADMIN, Role.FINANCE_OFFICER, Role.AUDITOR}),
 }
+RECORD_APPLIERS = frozenset({Role.BUREAU_ADMIN, Role.CENTRE_REVIEWER})
 PAGES: dict[str, Route] = {
     "web:home": Route(ALL),
     "web:audit_list": Route(frozenset({Role.AUDITOR, Role.BUREAU_ADMIN})),
@@ -198,6 +199,19 @@ PAGES: dict[str, Route] = {
     },
     "talent_public:supply_demand": Route(ALL, public=True),
     "talent_public:supply_demand_xlsx": Route(ALL, public=True),
+    # 发起资金申请 from a talent record (issues 6 and 7): bureau admins and reviewers for any record of
+    # their jurisdiction; a person or clerk only for a record of themselves or their own unit.
+    "funds:apply_from_competition_result": Route(
+        NONE, objects={"competition_result_a": RECORD_APPLIERS | {Role.PERSON}}
+    ),
+    "funds:apply_from_studio": Route(
+        NONE,
+        objects={"studio_a": RECORD_APPLIERS | {Role.ENTERPRISE_CLERK}, "studio_b": RECORD_APPLIERS},
+    ),
+    "funds:apply_from_title": Route(NONE, objects={"title_a": RECORD_APPLIERS | {Role.ENTERPRISE_CLERK}}),
+    "funds:apply_from_platform": Route(
+        NONE, objects={"platform_a": RECORD_APPLIERS | {Role.INSTITUTION_CLERK}}
+    ),
 }
 # Routes not driven by GET in this matrix, each with the reason.
 PAGE_EXEMPT = {
@@ -348,6 +362,12 @@ def _object(world: Any, name: str) -> Any:
         world.certificate_b = certificate_row(world, world.class_b, world.trainee_b, "900002")
     if name.startswith(("application_", "batch_", "notice_")) and not hasattr(world, name):
         _funds_objects(world)
+    if name.startswith(("competition_result_", "studio_", "title_", "platform_")) and not hasattr(
+        world, name
+    ):
+        from gongjiang.funds.tests.factories import record_objects
+
+        record_objects(world)
     return getattr(world, name)
 
 

@@ -750,6 +750,31 @@ CASES.update(
     }
 )
 
+
+def _funds_from_record(w: Any) -> Any:
+    """A 上虞 studio (虞人社〔2023〕19号 三、（四）22 开办经费) started as an application by the bureau."""
+    from gongjiang.funds.tests.factories import place_world
+    from gongjiang.talent.tests.factories import studio
+
+    sy = place_world("shangyu", "上虞区", "330604")
+    record = studio(
+        w, jurisdiction=sy.jurisdiction, actor=sy.admin, enterprise=sy.enterprise, master=sy.person
+    )
+    return w.fn(actor=sy.admin, kind="studio", record=record, index=0)
+
+
+CASES.update(
+    {
+        "funds.application_payee_account_set": lambda w: w.fn(
+            actor=w.users["institution_clerk"],
+            application=_funds(w).training_application(w, []),
+            bank_name="中国工商银行兰州新区支行",
+            bank_account="6222020000000000001",
+        ),
+        "funds.application_create_from_record": _funds_from_record,
+    }
+)
+
 # Read-only helpers that live in services.py because create and import share them.
 EXEMPT = {"registry.person_check_new": "只做校验，不写数据"}
 

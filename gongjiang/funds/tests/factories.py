@@ -130,3 +130,85 @@ def closed_class(w: Any, trainees: int = 1) -> Any:
     training_class.refresh_from_db()
     w.clerk = w.users[Role.INSTITUTION_CLERK]
     return training_class
+
+
+def record_objects(w: Any) -> Any:
+    """Talent records of the world (兰州新区, whose documents pay none of them) for the access matrix:
+    a competition result of trainee_a (the person user), studios of enterprises A and B, a title of
+    employee_a at enterprise A, and a platform of institution A."""
+    from gongjiang.talent import services as talent
+    from gongjiang.talent.tests.factories import competition, studio
+
+    contest = competition(w)
+    w.competition_result_a = talent.competition_result_record(
+        actor=w.root, competition=contest, person=w.trainee_a, rank=1
+    )
+    w.studio_a = studio(w)
+    w.studio_b = studio(w, enterprise=w.enterprise_b, master=w.employee_b, level="provincial")
+    w.title_a = talent.title_award(
+        actor=w.root,
+        person=w.employee_a,
+        kind="chief_technician",
+        title_name="新区首席技师",
+        awarded_by="兰州新区管委会",
+        awarded_on=dt.date(2025, 1, 1),
+        enterprise=w.enterprise_a,
+    )
+    w.platform_a = talent.platform_create(
+        actor=w.root,
+        jurisdiction=w.jurisdiction,
+        kind="training_base",
+        level="provincial",
+        name="省级高技能人才培训基地",
+        recognised_on=dt.date(2025, 1, 1),
+        institution=w.institution_a,
+    )
+    return w
+
+
+def place_world(code: str, name: str, region: str, *, budget: Decimal = Decimal("1000000.00")) -> Any:
+    """A jurisdiction of another document (shangyu, huzhou, taierzhuang) with its funds configuration
+    (data/<code>.yaml) and a 2025 budget for each fund; an admin, a reviewer, two finance officers,
+    an enterprise with its clerk, and a person employed there."""
+    from types import SimpleNamespace
+
+    from gongjiang.core.services import jurisdiction_create
+    from gongjiang.registry import services as registry
+    from gongjiang.registry.tests.factories import make_admin, new_credit_code, new_id_number
+
+    jurisdiction = jurisdiction_create(actor=None, code=code, name=name, region_code=region)
+    admin = make_admin(jurisdiction, f"{code}-admin")
+    services.funds_config_load(actor=admin, jurisdiction=jurisdiction)
+    for fund in FundSource.objects.filter(jurisdiction=jurisdiction):
+        services.fund_budget_set(actor=admin, fund_source=fund, year=YEAR, amount=budget, note="年度预算")
+    enterprise = registry.enterprise_create(
+        actor=admin,
+        jurisdiction=jurisdiction,
+        name=f"{name}精工机械有限公司",
+        credit_code=new_credit_code(),
+        ownership="private_corp",
+        size="medium",
+    )
+
+    def user(role: str, username: str, **extra: Any) -> Any:
+        return user_create(
+            actor=admin,
+            username=f"{code}-{username}",
+            password=PASSWORD,
+            role=role,
+            jurisdictions=[jurisdiction],
+            **extra,
+        )
+
+    return SimpleNamespace(
+        jurisdiction=jurisdiction,
+        admin=admin,
+        reviewer=user(Role.CENTRE_REVIEWER, "reviewer"),
+        finance=user(Role.FINANCE_OFFICER, "finance"),
+        finance2=user(Role.FINANCE_OFFICER, "finance2"),
+        enterprise=enterprise,
+        clerk=user(Role.ENTERPRISE_CLERK, "clerk", enterprise=enterprise),
+        person=make_person(
+            admin, jurisdiction, f"{name}师傅", id_number=new_id_number(region=region), employer=enterprise
+        ),
+    )

@@ -97,3 +97,94 @@ def test_the_ledger_check_is_plugged_into_verify(db):
     assert ledger_balances in CHECKS
     assert ledger_balances in discovered_checks()
     assert ledger_balances().ok
+
+
+# The unit and award benefits configured for the other documents: pack, benefit, the fund that pays
+# it (data/<jurisdiction>.yaml) and whose account receives it (data/benefits.yaml).
+UNIT_BENEFITS = [
+    ("shangyu", "shangyu-2023", "new_hire_subsidy", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "enterprise_self_training_reward", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "master_studio_opening_grant", "上虞区人才发展专项资金", "organisation"),
+    ("shangyu", "shangyu-2023", "master_studio_excellence_reward", "上虞区人才发展专项资金", "organisation"),
+    ("shangyu", "shangyu-2023", "master_studio_selection_award", "上虞区人才发展专项资金", "organisation"),
+    ("huzhou", "huzhou-2021", "training_base_award", "湖州市人才发展专项资金", "organisation"),
+    ("huzhou", "huzhou-2021", "master_studio_award", "湖州市人才发展专项资金", "organisation"),
+    ("taierzhuang", "taierzhuang-2021", "competition_award", "台儿庄区高技能人才工作经费", "person"),
+    ("taierzhuang", "taierzhuang-2021", "higher_competition_award", "台儿庄区高技能人才工作经费", "person"),
+    ("taierzhuang", "taierzhuang-2021", "base_training_subsidy", "就业补助资金", "organisation"),
+]
+
+
+@pytest.mark.parametrize(("jurisdiction", "policy", "benefit", "fund", "payee"), UNIT_BENEFITS)
+def test_each_unit_and_award_benefit_is_in_its_pack_and_paid_by_a_fund(
+    jurisdiction, policy, benefit, fund, payee
+):
+    from gongjiang.policy.loader import installed_packs
+
+    # its pack exists and pays it, to the beneficiary the pack names
+    spec = installed_packs()[policy].benefits[benefit]
+    assert spec.beneficiary == ("person" if payee == "person" else "organisation")
+    # its fund exists in the jurisdiction's file
+    data = config.jurisdiction_config(jurisdiction)
+    funds = {row["code"]: row["name"] for row in data["fund_sources"]}
+    assert funds[data["benefits"][policy][benefit]] == fund
+    # it has its payment keys (in its pack), its 4.1 checklist and its payee
+    assert spec.payment_keys == config.payment_key_templates(policy, benefit)
+    assert spec.payment_keys
+    assert config.checklist_for(benefit)
+    assert config.payee_for(benefit) == payee
+
+
+def test_every_mapping_of_every_jurisdiction_names_a_configured_benefit_of_an_installed_pack():
+    from gongjiang.policy.loader import installed_packs
+
+    packs = installed_packs()
+    for path in sorted(config.DATA_DIR.glob("*.yaml")):
+        if path.stem == "benefits":
+            continue
+        data = config.jurisdiction_config(path.stem)
+        codes = {row["code"] for row in data["fund_sources"]}
+        for policy, benefits in data["benefits"].items():
+            assert packs[policy].jurisdiction == path.stem, path.name
+            for benefit, fund in benefits.items():
+                assert benefit in packs[policy].benefits, f"{path.name}: {policy}/{benefit}"
+                assert benefit in config.benefit_config(), f"{path.name}: {benefit} 无申请材料"
+                assert packs[policy].benefits[benefit].payment_keys, f"{path.name}: {benefit} 无支付键"
+                assert fund in codes, f"{path.name}: {fund}"
+
+
+def test_unit_keys_name_the_unit_and_record_keys_the_record():
+    # 虞人社〔2023〕19号 三、（二）13 "每家企业每年": the enterprise and the year
+    keys = config.payment_keys(
+        "shangyu-2023",
+        "enterprise_self_training_reward",
+        person_id=None,
+        facts={},
+        claim_date=dt.date(2025, 12, 1),
+        due="2025-12",
+        seq=1,
+        organisation="enterprise:4",
+    )
+    assert keys == ["enterprise_self_training_reward|enterprise:4|year=2025"]
+    # a studio's award is the studio's; without the record it is refused with the reason
+    assert config.payment_keys(
+        "shangyu-2023",
+        "master_studio_selection_award",
+        person_id=None,
+        facts={"level": "national"},
+        claim_date=dt.date(2025, 12, 1),
+        due="2025-12",
+        seq=1,
+        organisation="enterprise:4",
+        record="studio:9",
+    ) == ["master_studio_selection_award|studio:9|level=national"]
+    with pytest.raises(DomainError, match="须从人才记录"):
+        config.payment_keys(
+            "shangyu-2023",
+            "master_studio_selection_award",
+            person_id=None,
+            facts={"level": "national"},
+            claim_date=dt.date(2025, 12, 1),
+            due="2025-12",
+            seq=1,
+        )
