@@ -19,13 +19,21 @@ COUNTED = (LineStatus.APPROVED, LineStatus.IN_NOTICE, LineStatus.PAYABLE, LineSt
 
 
 def history_for(
-    person_id: int | None, *, organisation: Any = None, exclude_line_id: int | None = None
+    person_id: int | None,
+    *,
+    organisation: Any = None,
+    record: str = "",
+    exclude_line_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """What the beneficiary already received: a person's lines, or (no person) the unit's own lines."""
+    """What the beneficiary already received: a person's lines; for the unit's own line of a benefit
+    paid per talent record (a studio's grant) that record's lines; otherwise the unit's own lines
+    (an enterprise's yearly cap, a base "once per unit")."""
     from .models import ApplicationLine
 
     if person_id is not None:
         lines = ApplicationLine.objects.filter(person_id=person_id, status__in=COUNTED)
+    elif record:
+        lines = ApplicationLine.objects.filter(person__isnull=True, status__in=COUNTED, record=record)
     else:
         kind = organisation._meta.model_name  # "enterprise" | "institution"
         lines = ApplicationLine.objects.filter(
@@ -45,6 +53,19 @@ def history_for(
     ]
 
 
+def _paid_per_record(policy: str, benefit: str) -> bool:
+    """Whether the pack's payment key is the talent record (each studio its own grant) rather than
+    the unit (湖州 "每个单位每类基地只享受一次"): then the record's history is what counts."""
+    from gongjiang.core.errors import DomainError
+
+    from .config import needs_record
+
+    try:
+        return needs_record(policy, benefit)
+    except DomainError:  # not configured for the funds yet: the unit's history, as before
+        return False
+
+
 def quote_line(
     *,
     policy: str,
@@ -53,6 +74,7 @@ def quote_line(
     facts: dict[str, Any],
     person_id: int | None,
     organisation: Any = None,
+    record: str = "",
     exclude_line_id: int | None = None,
 ) -> dict[str, Any]:
     """The engine's answer for one line; malformed facts raise `QuoteInputError`."""
@@ -63,7 +85,12 @@ def quote_line(
         "date": claim_date.isoformat(),
         "benefit": benefit,
         "facts": facts,
-        "history": history_for(person_id, organisation=organisation, exclude_line_id=exclude_line_id),
+        "history": history_for(
+            person_id,
+            organisation=organisation,
+            record=record if _paid_per_record(policy, benefit) else "",
+            exclude_line_id=exclude_line_id,
+        ),
     }
     return quote_many([request], shortage_lookup=shortage_lookup)[0]
 

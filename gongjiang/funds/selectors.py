@@ -510,6 +510,7 @@ def record_requests(user: Any, kind: str, record: Any) -> list[RecordRequest]:
                 facts=row.facts,
                 person_id=person.pk if for_person else None,
                 organisation=None if for_person else unit,
+                record="" if for_person else record_key(kind, record),
             )
         jurisdiction_id = (
             record.competition.jurisdiction_id if kind == "competition_result" else record.jurisdiction_id
@@ -521,7 +522,7 @@ def record_requests(user: Any, kind: str, record: Any) -> list[RecordRequest]:
         ).select_related("fund_source")
         row.fund_source = funding[0].fund_source if funding else None
         if not row.problem:
-            if row.benefit not in config.benefit_config():
+            if row.benefit not in config.benefit_config() or not (spec and spec.payment_keys):
                 row.problem = "尚未配置支付键和申请材料，暂不能申请"
             elif row.fund_source is None:
                 row.problem = "尚未配置资金来源（由哪项资金支付），暂不能申请"

@@ -295,6 +295,7 @@ def application_line_add(
             facts=facts,
             person_id=person.pk if person is not None else None,
             organisation=locked.organisation,
+            record=record,
         )
     except engine.QuoteInputError as exc:
         raise DomainError("invalid_facts", "；".join(exc.problems), details=exc.problems) from exc
@@ -479,6 +480,7 @@ def application_submit(*, actor: Any, application: Application, today: dt.date |
             facts=line.facts,
             person_id=line.person_id,
             organisation=locked.organisation,
+            record=line.record,
             exclude_line_id=line.pk,
         )
         _line_from_quote(line, quote)

@@ -302,3 +302,45 @@ def test_the_api_starts_the_application_and_sets_the_units_account(sy):
         "/api/funds/applications/for-class", {"class_id": 999999}, content_type="application/json"
     )
     assert missing.status_code == 403  # the operation answers: an enterprise clerk reads no classes
+
+
+def test_each_studio_of_an_enterprise_gets_its_own_opening_grant(sy):
+    # given the enterprise's first 市级 studio, whose 30000 opening grant (虞人社〔2023〕19号 三、（四）22
+    # "一次性3万元开办经费") is approved
+    first = _studio(sy)
+    application = services.application_create_from_record(
+        actor=sy.clerk, kind="studio", record=first, index=0
+    )
+    services.application_checklist_set(
+        actor=sy.clerk, application=application, items=all_materials("master_studio_opening_grant")
+    )
+    services.application_payee_account_set(
+        actor=sy.clerk, application=application, bank_name="农业银行上虞支行", bank_account="6228481234567890"
+    )
+    services.application_submit(actor=sy.clerk, application=application, today=dt.date(2025, 12, 22))
+    services.line_review(actor=sy.reviewer, line=application.lines.get(), approve=True)
+    # when the same enterprise's second studio is looked at
+    first_studio = first
+    second = talent.studio_create(
+        actor=sy.admin,
+        jurisdiction=sy.jurisdiction,
+        name="数控加工技能大师工作室",
+        level="city",
+        enterprise=sy.enterprise,
+        master=sy.person,
+        occupation=first_studio.occupation,
+        recognised_on=dt.date(2025, 9, 1),
+    )
+    rows = selectors.record_requests(sy.clerk, "studio", second)
+    # then its own opening grant is quoted in full: "once" is per studio, the record being paid,
+    # not per enterprise
+    opening = next(r for r in rows if r.benefit == "master_studio_opening_grant")
+    assert opening.quote["amount"] == "30000.00"
+    assert "already_received" not in [reason["code"] for reason in opening.quote["reasons"]]
+    # while the first studio, asked again, is quoted as already received
+    again = next(
+        r
+        for r in selectors.record_requests(sy.clerk, "studio", first)
+        if r.benefit == "master_studio_opening_grant"
+    )
+    assert again.quote["amount"] == "0.00"
