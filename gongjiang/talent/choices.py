@@ -110,6 +110,9 @@ class PlatformKind(models.TextChoices):
     DEMO_ENTERPRISE = "demo_enterprise", _("高技能人才集聚示范企业")
     EVALUATION_DEMO_ENTERPRISE = "evaluation_demo_enterprise", _("职业技能等级认定示范企业")
     EVALUATION_DEMO_PARK = "evaluation_demo_park", _("职业技能等级认定示范园区")
+    # Filings rather than platforms, counted by the goals (台儿庄 二, 湖州 二(四)8):
+    SELF_EVALUATION_ENTERPRISE = "self_evaluation_enterprise", _("技能人才自主评价备案企业")
+    SOCIAL_EVALUATION_ORG = "social_evaluation_org", _("社会培训评价组织")
 
 
 class PlatformLevel(models.TextChoices):

@@ -144,7 +144,8 @@ def _no_source(reason: str) -> Callable[[Any, dt.date, dt.date], Figure]:
 NO_SURVEY_INDUSTRY = (
     "调查表的“经营领域”为企业自行填写，未按湖州“四大战略性新兴产业”“两大传统产业”分类，平台暂无法统计"
 )
-ALL_PLATFORM_KINDS = tuple(PlatformKind.values)
+EVALUATION_FILINGS = (PlatformKind.SELF_EVALUATION_ENTERPRISE, PlatformKind.SOCIAL_EVALUATION_ORG)
+PLATFORM_KINDS = tuple(kind for kind in PlatformKind.values if kind not in EVALUATION_FILINGS)
 MEASURES: dict[str, Callable[[Any, dt.date, dt.date], int | Figure]] = {
     "talent.chief_technicians": _titles(TitleKind.CHIEF_TECHNICIAN),
     "talent.technical_experts": _titles(TitleKind.TECHNICAL_EXPERT),
@@ -161,7 +162,7 @@ MEASURES: dict[str, Callable[[Any, dt.date, dt.date], int | Figure]] = {
     ),
     "talent.national_bases": _platforms((PlatformKind.TRAINING_BASE,), (PlatformLevel.NATIONAL,)),
     "talent.new_provincial_platforms": _platforms(
-        ALL_PLATFORM_KINDS, (PlatformLevel.PROVINCIAL, PlatformLevel.NATIONAL)
+        PLATFORM_KINDS, (PlatformLevel.PROVINCIAL, PlatformLevel.NATIONAL)
     ),
     "talent.competitions_city": _city_competitions,
     "talent.new_skilled": _certified(1),
@@ -174,10 +175,13 @@ MEASURES: dict[str, Callable[[Any, dt.date, dt.date], int | Figure]] = {
     "talent.recruited_high_skilled": _no_source(
         "登记中没有人才引进记录（引进来源、引进日期），平台暂无法统计"
     ),
-    "talent.self_evaluation_enterprises": _no_source(
-        "平台尚未登记自主评价备案企业（技能人才评价备案不在本平台办理），暂无法统计"
+    # recorded as platforms of these kinds on /talent/records/ (the filing itself is done elsewhere)
+    "talent.self_evaluation_enterprises": _platforms(
+        (PlatformKind.SELF_EVALUATION_ENTERPRISE,), tuple(PlatformLevel.values)
     ),
-    "talent.social_evaluation_orgs": _no_source("平台尚未登记社会培训评价组织，暂无法统计"),
+    "talent.social_evaluation_orgs": _platforms(
+        (PlatformKind.SOCIAL_EVALUATION_ORG,), tuple(PlatformLevel.values)
+    ),
     "talent.skilled_strategic_industries": _no_source(NO_SURVEY_INDUSTRY),
     "talent.skilled_traditional_industries": _no_source(NO_SURVEY_INDUSTRY),
 }

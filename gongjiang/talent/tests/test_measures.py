@@ -120,8 +120,6 @@ def test_survey_measures_read_the_latest_closed_round_and_say_so(scenario):
 def test_measures_without_a_source_stay_unmeasured_with_their_reason(tw):
     for key in (
         "talent.recruited_high_skilled",
-        "talent.self_evaluation_enterprises",
-        "talent.social_evaluation_orgs",
         "talent.skilled_strategic_industries",
         "talent.skilled_traditional_industries",
     ):
@@ -166,8 +164,41 @@ def test_goals_page_shows_survey_figures_with_their_basis_and_the_reasons(tw):
     )
     assert page.count("依据“湖州2025年调查”（2025-07-31 结束）被调查的 2 家企业") == 3
     # and the goals with no source stay 待接入 with the reason
-    assert "平台尚未登记社会培训评价组织，暂无法统计" in page
     assert "未按湖州“四大战略性新兴产业”“两大传统产业”分类" in page
+
+
+def test_self_evaluation_enterprises_and_social_evaluation_orgs_are_counted_when_recorded(tw):
+    # given two enterprises filed for 自主评价 in 2025 (one of them a provincial-level filing), one in
+    # 2024, and a 社会培训评价组织 (institution B) in 2025
+    w = tw
+    for name, day, level in (
+        ("甲", dt.date(2025, 3, 1), "district"),
+        ("乙", dt.date(2025, 8, 1), "provincial"),
+        ("丙", dt.date(2024, 12, 1), "district"),
+    ):
+        services.platform_create(
+            actor=w.root,
+            jurisdiction=w.jurisdiction,
+            kind="self_evaluation_enterprise",
+            level=level,
+            name=f"{name}企业自主评价备案",
+            recognised_on=day,
+            enterprise=w.enterprise_a,
+        )
+    services.platform_create(
+        actor=w.root,
+        jurisdiction=w.jurisdiction,
+        kind="social_evaluation_org",
+        level="municipal",
+        name="社会培训评价组织",
+        recognised_on=dt.date(2025, 5, 1),
+        institution=w.institution_b,
+    )
+    # then 2025 has 2 new self-evaluating enterprises (台儿庄 二 "新增备案技能人才自主评价企业10家";
+    # 湖州 二(四)8) and 1 social evaluation organisation; and a filing is not a new provincial platform
+    assert measure(w, "talent.self_evaluation_enterprises") == 2
+    assert measure(w, "talent.social_evaluation_orgs") == 1
+    assert measure(w, "talent.new_provincial_platforms") == 0
 
 
 def measure_until(w, key, end):
