@@ -2,7 +2,7 @@
 validates, and writes its audit event in the same transaction.
 
 Identifiers are validated before anything is stored (GB 11643 resident ID, GB 32100 credit code);
-a person's ID, phone and bank account are stored encrypted, hashed and masked (`_set_identifiers`).
+a person's ID, phone and bank account are stored encrypted, hashed and masked (`set_identifiers`).
 """
 
 from __future__ import annotations
@@ -90,7 +90,9 @@ def _require_reason(reason: str) -> None:
         raise DomainError("reason_required", "必须填写原因")
 
 
-def _set_identifiers(record: Person | Teacher, *, id_number: str, phone: str) -> None:
+def set_identifiers(record: Person | Teacher, *, id_number: str, phone: str) -> None:
+    """Fill the hashed, encrypted and masked identifier fields of an unsaved record (no audit: the
+    caller saves and audits it, or bulk-loads demo data)."""
     parsed = resident_id_parse(id_number)
     record.id_number_hash = keyed_hash(parsed.number)
     record.id_number_encrypted = encrypt(parsed.number)
@@ -162,7 +164,7 @@ def person_create(
         jurisdiction=jurisdiction, name=name.strip(), household_type=household_type, employer=employer
     )
     _apply(person, attributes, PERSON_EDITABLE)
-    _set_identifiers(person, id_number=id_number, phone=phone)
+    set_identifiers(person, id_number=id_number, phone=phone)
     account = bank_account_clean(bank_account)
     person.bank_name = bank_name
     person.bank_account_encrypted = encrypt(account)
@@ -409,7 +411,7 @@ def teacher_create(
         filed_on=filed_on,
         qualification=qualification,
     )
-    _set_identifiers(teacher, id_number=number, phone=phone)
+    set_identifiers(teacher, id_number=number, phone=phone)
     validated(teacher)
     teacher.save()
     for institution in institutions or []:

@@ -27,7 +27,7 @@ from django.utils import timezone
 from gongjiang.catalog.models import CertificateType, Occupation, SkillLevel, StartupCourse
 from gongjiang.core.uploads import check_upload
 from gongjiang.registry.models import Person, PersonCertificate, Teacher
-from gongjiang.registry.services import _set_identifiers
+from gongjiang.registry.services import set_identifiers
 from gongjiang.training.choices import (
     AttendanceMethod,
     ClassLevel,
@@ -172,7 +172,7 @@ class _Writer:
                 is_poverty_monitoring=i < poverty,
                 bank_name="中国农业银行兰州新区支行",
             )
-            _set_identifiers(person, id_number=self.b.id_number(), phone=self.b.phone())
+            set_identifiers(person, id_number=self.b.id_number(), phone=self.b.phone())
             made.append(person)
         self.rng.shuffle(made)
         created = Person.objects.bulk_create(made)
