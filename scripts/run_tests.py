@@ -55,8 +55,18 @@ def pg_reachable() -> bool:
 
 def pytest_stage(extra_env: dict[str, str], args: list[str]) -> tuple[list[str], dict[str, str]]:
     env = {"DJANGO_SETTINGS_MODULE": "config.settings.test", **extra_env}
-    # A test stuck for 10 minutes prints every thread's stack, so a hang is diagnosable from the log.
-    return [str(BIN / "pytest"), "-q", "-p", "no:randomly", "-o", "faulthandler_timeout=600", *args], env
+    # A test stuck for 10 minutes prints every thread's stack, so a hang is diagnosable from the log;
+    # the 15 slowest tests are listed, so a stage creeping towards its time limit shows where.
+    return [
+        str(BIN / "pytest"),
+        "-q",
+        "-p",
+        "no:randomly",
+        "-o",
+        "faulthandler_timeout=600",
+        "--durations=15",
+        *args,
+    ], env
 
 
 def stages() -> list[tuple[str, list[str] | None, dict[str, str]]]:
