@@ -54,34 +54,42 @@ def _noticed_and_paid(place, application, *, fund_code: str, title: str, publish
     return rows, fund
 
 
-def _agency_application(sy, referrals: int):
+def _submitted(
+    actor, applicant_kind, applicant, benefit, facts, *, person=None, claim_date=dt.date(2025, 11, 14)
+):
+    """A 上虞 application of one line, its materials present (and the unit's account for a unit's
+    benefit), submitted on its claim date; returns the line."""
     application = services.application_create(
-        actor=sy.clerk,
-        applicant_kind="enterprise",
-        applicant=sy.enterprise,
+        actor=actor,
+        applicant_kind=applicant_kind,
+        applicant=applicant,
         policy="shangyu-2023",
-        benefit="agency_referral_reward",
-        claim_date=dt.date(2025, 11, 14),
+        benefit=benefit,
+        claim_date=claim_date,
     )
-    line = services.application_line_add(
-        actor=sy.clerk, application=application, person=None, facts={"referrals": referrals}
-    )
-    services.application_checklist_set(
-        actor=sy.clerk, application=application, items=all_materials("agency_referral_reward")
-    )
-    services.application_payee_account_set(
-        actor=sy.clerk, application=application, bank_name="工商银行上虞支行", bank_account=ACCOUNT
-    )
-    services.application_submit(actor=sy.clerk, application=application, today=dt.date(2025, 11, 14))
+    line = services.application_line_add(actor=actor, application=application, person=person, facts=facts)
+    services.application_checklist_set(actor=actor, application=application, items=all_materials(benefit))
+    if person is None:
+        services.application_payee_account_set(
+            actor=actor, application=application, bank_name="工商银行上虞支行", bank_account=ACCOUNT
+        )
+    services.application_submit(actor=actor, application=application, today=claim_date)
     line.refresh_from_db()
-    return application, line
+    return line
+
+
+def _agency_line(sy, referrals: int):
+    return _submitted(
+        sy.clerk, "enterprise", sy.enterprise, "agency_referral_reward", {"referrals": referrals}
+    )
 
 
 def test_an_agencys_referral_reward_is_paid_into_its_account_once_a_year():
     # given a 上虞 human-resources service agency (an enterprise of the registry) that brought 30
     # workers from outside the district to the district's enterprises in 2025
     sy = place_world("shangyu", "上虞区", "330604")
-    application, line = _agency_application(sy, 30)
+    line = _agency_line(sy, 30)
+    application = line.application
     # then 虞人社〔2023〕19号 三、（一）1 "对为企业招引5人及以上区外职工的服务机构…给予每人次500-800元的
     # 奖励": 30 ≥ 5, a range of 30 × 500 = 15000 to 30 × 800 = 24000, quoted at its top, the agency's
     # own line paid into its account from 就业补助资金 (data/shangyu.yaml)
@@ -121,7 +129,7 @@ def test_an_agencys_referral_reward_is_paid_into_its_account_once_a_year():
     )
     # when it claims 10 more referrals in 2025: the engine still has room under the 10万 yearly cap
     # (10 × 800 = 8000 ≤ 100000 − 18000) ...
-    _second, again = _agency_application(sy, 10)
+    again = _agency_line(sy, 10)
     assert (again.status, again.engine_amount) == (LineStatus.PENDING, Decimal("8000.00"))
     # ... but the year's reward was paid: the payment key refuses it
     with pytest.raises(DomainError, match="同一事项已申请或已拨付"):
@@ -187,3 +195,45 @@ def test_a_china_skills_gold_is_the_contestants_once():
         services.application_line_add(
             actor=hz.admin, application=by_hand, person=hz.person, facts={"result": "gold"}
         )
+
+
+def _teacher_line(sy, years: int, claim_date: dt.date):
+    return _submitted(
+        sy.admin,
+        "person",
+        sy.person,
+        "teacher_allowance",
+        {"years": years},
+        person=sy.person,
+        claim_date=claim_date,
+    )
+
+
+def test_a_teachers_living_allowance_is_three_yearly_instalments_at_most():
+    # given a senior technician engaged by a 上虞 technical college as a practical-training teacher
+    # for 5 years, applied for by the bureau on the teacher's behalf on 1 September 2025
+    sy = place_world("shangyu", "上虞区", "330604")
+    line = _teacher_line(sy, 5, dt.date(2025, 9, 1))
+    # then 虞人社〔2023〕19号 三、（二）8 "给予每年4万元生活补贴，补助不超过3年": 5 years are counted as 3,
+    # 3 × 40000 = 120000 in three yearly instalments of 40000 (2025-09, 2026-09, 2027-09), the
+    # teacher's own, from 上虞区人才发展专项资金
+    assert (line.engine_amount, line.payee, line.application.fund_source.name) == (
+        Decimal("120000.00"),
+        Payee.PERSON,
+        "上虞区人才发展专项资金",
+    )
+    assert [(i["due"], i["amount"]) for i in line.quote["schedule"]] == [
+        ("2025-09", "40000.00"),
+        ("2026-09", "40000.00"),
+        ("2027-09", "40000.00"),
+    ]
+    # when it is approved, each instalment holds its key: the teacher's instalments 1 to 3
+    services.line_review(actor=sy.reviewer, line=line, approve=True)
+    assert sorted(
+        PaymentKey.objects.filter(instalment__schedule__line=line).values_list("key", flat=True)
+    ) == [f"teacher_allowance|person={sy.person.pk}|instalment={n}" for n in (1, 2, 3)]
+    # and a further year claimed in 2026 (another engagement) would be a fourth year: refused
+    again = _teacher_line(sy, 1, dt.date(2026, 9, 1))
+    assert again.engine_amount == Decimal("40000.00")
+    with pytest.raises(DomainError, match="同一事项已申请或已拨付"):
+        services.line_review(actor=sy.reviewer, line=again, approve=True)
