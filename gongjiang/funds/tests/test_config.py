@@ -54,8 +54,10 @@ def test_payment_keys_come_from_the_pack():
         seq=1,
     )
     assert keys == ["skill_training|person=7|occupation=焊工|level=cert", "skill_training|person=7|year=2025"]
-    # and a benefit its pack gives no keys, an unknown one, or a key whose fact is missing, is refused
-    for policy, benefit in (("huzhou-2021", "world_skills_award"), ("lanzhou-xinqu-2025", "unknown")):
+    # and an unknown benefit or pack (every installed benefit has its keys, see
+    # test_every_benefit_of_every_installed_pack_can_be_applied_for), or a key whose fact is missing,
+    # is refused
+    for policy, benefit in (("nowhere-2020", "world_skills_award"), ("lanzhou-xinqu-2025", "unknown")):
         with pytest.raises(DomainError, match="尚未定义支付键"):
             config.payment_keys(
                 policy, benefit, person_id=7, facts={}, claim_date=dt.date(2025, 1, 1), due="", seq=1
@@ -112,7 +114,71 @@ UNIT_BENEFITS = [
     ("taierzhuang", "taierzhuang-2021", "competition_award", "台儿庄区高技能人才工作经费", "person"),
     ("taierzhuang", "taierzhuang-2021", "higher_competition_award", "台儿庄区高技能人才工作经费", "person"),
     ("taierzhuang", "taierzhuang-2021", "base_training_subsidy", "就业补助资金", "organisation"),
+    # 虞人社〔2023〕19号: the master's share of 三、（四）22 and the 浙江 craftsman titles, the talent fund's
+    ("shangyu", "shangyu-2023", "master_studio_master_share", "上虞区人才发展专项资金", "person"),
+    ("shangyu", "shangyu-2023", "craftsman_award", "上虞区人才发展专项资金", "person"),
+    # 三、（一）1–4 招工引才、跨区域培育、定向培养: 就业补助资金; the apprenticeship 失业保险基金
+    ("shangyu", "shangyu-2023", "agency_referral_reward", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "individual_referral_reward", "就业补助资金", "person"),
+    ("shangyu", "shangyu-2023", "major_project_hire_subsidy", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "internship_subsidy", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "retention_training_subsidy", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "graduate_delivery_reward", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "directed_training_subsidy", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "apprentice_training_subsidy", "失业保险基金", "organisation"),
+    # 三、（二）7–14 院校、师资、培训与实训基地
+    ("shangyu", "shangyu-2023", "new_school_grant", "上虞区人才发展专项资金", "organisation"),
+    ("shangyu", "shangyu-2023", "teacher_allowance", "上虞区人才发展专项资金", "person"),
+    ("shangyu", "shangyu-2023", "training_demo_base_grant", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "research_subsidy", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "overseas_training_subsidy", "上虞区人才发展专项资金", "person"),
+    ("shangyu", "shangyu-2023", "high_skill_social_training_reward", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "public_training_base_support", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "municipal_public_base_grant", "就业补助资金", "organisation"),
+    # 三、（三）17–19 评价示范、题库、竞赛承办
+    ("shangyu", "shangyu-2023", "evaluation_demo_award", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "question_bank_reward", "就业补助资金", "organisation"),
+    ("shangyu", "shangyu-2023", "competition_hosting_grant", "上虞区人才发展专项资金", "organisation"),
+    # 湖州 意见 二(二)4 the competition awards
+    ("huzhou", "huzhou-2021", "world_skills_award", "湖州市人才发展专项资金", "person"),
+    ("huzhou", "huzhou-2021", "china_skills_award", "湖州市人才发展专项资金", "person"),
 ]
+
+# Paid into the apprentice's account (`payee` is per benefit code in data/benefits.yaml, and
+# 新民社发〔2025〕13号's apprentice_subsidy is the person's) although 台人社发〔2021〕17号 三(一)3 "给予企业"
+# and 湖州 意见 二(五)9 pay the enterprise: the payee would need the pack, which the services do not
+# pass to `config.payee_for` yet.
+PAYEE_DIFFERS_FROM_BENEFICIARY = {
+    ("huzhou-2021", "apprentice_subsidy"),
+    ("taierzhuang-2021", "apprentice_subsidy"),
+}
+
+
+def test_every_benefit_of_every_installed_pack_can_be_applied_for():
+    from gongjiang.policy.loader import installed_packs
+
+    # given every benefit of every installed pack
+    benefits = [
+        (pack, benefit, spec)
+        for pack in installed_packs().values()
+        for benefit, spec in pack.benefits.items()
+    ]
+    assert len(benefits) >= 44
+    for pack, benefit, spec in benefits:
+        where = f"{pack.id}/{benefit}"
+        # then its jurisdiction's file (the pack's `jurisdiction`) names the fund that pays it ...
+        data = config.jurisdiction_config(pack.jurisdiction)
+        fund = (data["benefits"].get(pack.id) or {}).get(benefit)
+        assert fund in {row["code"] for row in data["fund_sources"]}, f"{where}: 无资金来源"
+        # ... it has its 4.1 checklist and payee here and its payment keys in its pack
+        assert config.checklist_for(benefit), f"{where}: 无申请材料"
+        assert config.payment_key_templates(pack.id, benefit), f"{where}: 无支付键"
+        # ... and a unit's benefit is paid into the unit's account, a person's into the person's
+        paid_to_unit = config.payee_for(benefit) == "organisation"
+        if (pack.id, benefit) in PAYEE_DIFFERS_FROM_BENEFICIARY:
+            assert (spec.beneficiary, paid_to_unit) == ("organisation", False), where
+        else:
+            assert paid_to_unit == (spec.beneficiary == "organisation"), f"{where}: 收款方与受益对象不符"
 
 
 @pytest.mark.parametrize(("jurisdiction", "policy", "benefit", "fund", "payee"), UNIT_BENEFITS)

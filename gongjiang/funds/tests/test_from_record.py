@@ -22,9 +22,9 @@ from gongjiang.registry.tests.factories import PASSWORD, new_credit_code
 from gongjiang.talent import services as talent
 from gongjiang.talent.tests.factories import competition, studio, talent_world
 
-from .. import selectors, services
+from .. import config, selectors, services
 from ..choices import LineStatus, Payee
-from ..models import PaymentKey
+from ..models import BenefitFunding, PaymentKey
 from .factories import all_materials, place_world
 
 pytestmark = pytest.mark.django_db
@@ -78,19 +78,17 @@ def test_a_shangyu_studio_gives_its_grants_and_says_which_cannot_be_applied_for(
     )
     # when its clerk looks at what it may apply for
     rows = selectors.record_requests(sy.clerk, "studio", record)
-    # then 虞人社〔2023〕19号 三、（四）22: 一次性3万元开办经费 (the unit's), of which 20% (6000) may go to
-    # the master (not configured: shown, not dropped), and 考核优秀的奖励2万元
+    # then 虞人社〔2023〕19号 三、（四）22: 一次性3万元开办经费 (the unit's), of which 20% may go to the
+    # master (30000 × 20% = 6000, the master's own, applied for by the master or the bureau, not by
+    # the enterprise's clerk), and 考核优秀的奖励2万元, all from the talent fund
     assert [(r.benefit, r.quote["amount"] if r.quote else None, r.problem) for r in rows] == [
         ("master_studio_opening_grant", "30000.00", ""),
-        ("master_studio_master_share", "6000.00", "尚未配置支付键和申请材料，暂不能申请"),
+        ("master_studio_master_share", "6000.00", ""),
         ("master_studio_excellence_reward", "20000.00", ""),
     ]
-    assert [r.fund_source.name if r.fund_source else None for r in rows] == [
-        "上虞区人才发展专项资金",
-        None,
-        "上虞区人才发展专项资金",
-    ]
+    assert [r.fund_source.name if r.fund_source else None for r in rows] == ["上虞区人才发展专项资金"] * 3
     assert [r.may_apply for r in rows] == [True, False, True]
+    assert [r.may_apply for r in selectors.record_requests(sy.admin, "studio", record)] == [True] * 3
     # when the clerk starts the opening grant's application
     application = services.application_create_from_record(
         actor=sy.clerk, kind="studio", record=record, index=0
@@ -108,11 +106,27 @@ def test_a_shangyu_studio_gives_its_grants_and_says_which_cannot_be_applied_for(
         f"studio:{record.pk}",
         Decimal("30000.00"),
     )
-    # and a second start from the record is refused, and so is the unconfigured master's share
+    # and a second start from the record is refused
     with pytest.raises(DomainError, match="已发起过"):
         services.application_create_from_record(actor=sy.clerk, kind="studio", record=record, index=0)
-    with pytest.raises(DomainError, match="尚未配置"):
-        services.application_create_from_record(actor=sy.admin, kind="studio", record=record, index=1)
+    # when the bureau starts the master's share on the master's behalf
+    share = services.application_create_from_record(actor=sy.admin, kind="studio", record=record, index=1)
+    share_line = share.lines.get()
+    # then it is the master's, 6000 into the master's card, and "the same thing" is the studio
+    assert (share.applicant_kind, share.person, share.on_behalf) == ("person", sy.person, True)
+    assert (share_line.person, share_line.payee, share_line.engine_amount) == (
+        sy.person,
+        Payee.PERSON,
+        Decimal("6000.00"),
+    )
+    services.application_checklist_set(
+        actor=sy.admin, application=share, items=all_materials("master_studio_master_share")
+    )
+    services.application_submit(actor=sy.admin, application=share, today=dt.date(2025, 12, 22))
+    services.line_review(actor=sy.reviewer, line=share_line, approve=True)
+    assert PaymentKey.objects.get(instalment__schedule__line=share_line).key == (
+        f"master_studio_master_share|studio:{record.pk}"
+    )
     # when it continues through the normal workflow
     services.application_checklist_set(
         actor=sy.clerk, application=application, items=all_materials("master_studio_opening_grant")
@@ -189,8 +203,8 @@ def test_a_taierzhuang_prize_is_the_winners_and_a_huzhou_base_is_paid_once_per_k
     assert [r["code"] for r in again.quote["reasons"]] == ["already_received"]
 
 
-def test_a_benefit_without_a_fund_or_configuration_is_shown_as_such(sy):
-    # given the welder's 浙江工匠 title: 三、（四）22 pays 1万元, but data/shangyu.yaml names no fund for it
+def test_a_benefit_without_a_fund_or_configuration_is_shown_as_such(sy, monkeypatch):
+    # given the welder's 浙江工匠 title: 三、（四）22 pays 1万元, from the talent fund (data/shangyu.yaml)
     title = talent.title_award(
         actor=sy.admin,
         person=sy.person,
@@ -200,15 +214,34 @@ def test_a_benefit_without_a_fund_or_configuration_is_shown_as_such(sy):
         awarded_on=dt.date(2025, 4, 1),
     )
     (row,) = selectors.record_requests(sy.admin, "title", title)
+    assert (row.benefit, row.quote["amount"], row.fund_source.name, row.problem, row.may_apply) == (
+        "craftsman_award",
+        "10000.00",
+        "上虞区人才发展专项资金",
+        "",
+        True,
+    )
+    # when the bureau's loaded configuration names no fund for it (loaded before it was mapped)
+    BenefitFunding.objects.filter(jurisdiction=sy.jurisdiction, benefit="craftsman_award").delete()
+    (row,) = selectors.record_requests(sy.admin, "title", title)
     assert (row.benefit, row.quote["amount"], row.fund_source) == ("craftsman_award", "10000.00", None)
     assert row.problem == "尚未配置资金来源（由哪项资金支付），暂不能申请" and not row.may_apply
     with pytest.raises(DomainError, match="尚未配置由哪项资金支付"):
         services.application_create_from_record(actor=sy.admin, kind="title", record=title, index=0)
-    # given a municipal public training base: 三、（二）14 pays it, but it has no payment keys yet
+    # given a municipal public training base: 三、（二）14 "给予一次性50万元经费支持", configured
     _another_enterprise(sy, "上虞区公共实训中心")
     base = _base(sy, "市级公共实训基地", dt.date(2025, 5, 1), kind="public_training_base", level="municipal")
     (row,) = selectors.record_requests(sy.admin, "platform", base)
-    assert row.benefit == "municipal_public_base_grant"
+    assert (row.benefit, row.quote["amount"], row.problem, row.may_apply) == (
+        "municipal_public_base_grant",
+        "500000.00",
+        "",
+        True,
+    )
+    # when its materials were missing from data/benefits.yaml (as for a benefit a new pack adds)
+    materials = {k: v for k, v in config.benefit_config().items() if k != "municipal_public_base_grant"}
+    monkeypatch.setattr(config, "benefit_config", lambda: materials)
+    (row,) = selectors.record_requests(sy.admin, "platform", base)
     assert row.problem == "尚未配置支付键和申请材料，暂不能申请" and not row.may_apply
     with pytest.raises(DomainError, match="尚未配置"):
         services.application_create_from_record(actor=sy.admin, kind="platform", record=base, index=0)
@@ -232,7 +265,7 @@ def test_the_record_page_starts_the_application_and_the_records_page_links_to_it
     # and that page shows the engine's amounts and the benefit nobody configured
     page = admin.get(url).content.decode()
     assert "市、区级技能大师工作室一次性开办经费" in page and "30000.00" in page
-    assert "开办经费中奖励领办技能大师个人部分" in page and "尚未配置支付键和申请材料" in page
+    assert "开办经费中奖励领办技能大师个人部分" in page and "6000.00" in page and "尚未配置" not in page
     # when the admin starts the opening grant
     response = admin.post(url, {"index": "0"})
     # then the draft application opens with its line of 30000 paid to the enterprise's account
