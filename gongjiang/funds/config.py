@@ -1,7 +1,8 @@
-"""The funds workflow's data: per benefit its 4.1 checklist and payee (`data/benefits.yaml`), per
+"""The funds workflow's data: per benefit its 4.1 checklist (`data/benefits.yaml`), per
 jurisdiction its fund sources and which fund pays which benefit (`data/<jurisdiction>.yaml`, loaded
 into `FundSource` / `BenefitFunding` by `services.funds_config_load`). A benefit's payment keys are
-policy: its pack defines them (`payment_keys` in the pack's benefits.yaml)."""
+policy: its pack defines them (`payment_keys` in the pack's benefits.yaml), and whose account is
+paid (its `beneficiary`)."""
 
 from __future__ import annotations
 
@@ -43,9 +44,16 @@ def checklist_for(benefit: str) -> list[dict[str, str]]:
     return list(_benefit(benefit).get("checklist", []))
 
 
-def payee_for(benefit: str) -> str:
-    """`organisation`: paid into the applying unit's account; `person` (the default): the person's."""
-    return str(_benefit(benefit).get("payee", "person"))
+def payee_for(policy: str, benefit: str) -> str:
+    """Whose account a line pays: the pack's beneficiary. `organisation` is the applying unit's
+    account (a studio's grant, an enterprise's reward, a base paid per trainee); `person` the
+    person's. By pack, not by benefit code: 兰州新区's apprenticeship subsidy is the apprentice's,
+    湖州's and 台儿庄's the enterprise's."""
+    pack = installed_packs().get(policy)
+    spec = pack.benefits.get(benefit) if pack else None
+    if spec is None:
+        raise DomainError("benefit_not_configured", f"政策包 {policy} 没有补贴项目 {benefit}")
+    return spec.beneficiary
 
 
 def payment_key_templates(policy: str, benefit: str) -> tuple[str, ...]:

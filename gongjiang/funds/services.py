@@ -266,10 +266,10 @@ def application_line_add(
     """Add a beneficiary: the engine quotes the line with the beneficiary's history on record.
 
     `person=None` is the applying unit's own line (a studio's award, an enterprise's reward), for a
-    benefit paid into the unit's account (`payee: organisation` in `data/benefits.yaml`). `record`
+    benefit paid into the unit's account (`beneficiary: organisation` in its pack). `record`
     names the talent record the line comes from, when "the same thing" of the benefit is a record."""
     locked = _editable(actor, application)
-    payee = config.payee_for(locked.benefit)
+    payee = config.payee_for(locked.policy, locked.benefit)
     if person is None:
         if payee != Payee.ORGANISATION or locked.organisation is None:
             raise DomainError("person_required", "该补贴项目按人申请，须指定受益人")
@@ -469,7 +469,10 @@ def application_submit(*, actor: Any, application: Application, today: dt.date |
         raise DomainError("materials_missing", "申请材料不全：" + "、".join(missing), details=missing)
     if not locked.lines.exists():
         raise DomainError("no_lines", "申请没有任何受益人明细")
-    if config.payee_for(locked.benefit) == Payee.ORGANISATION and not locked.payee_account_encrypted:
+    if (
+        config.payee_for(locked.policy, locked.benefit) == Payee.ORGANISATION
+        and not locked.payee_account_encrypted
+    ):
         raise DomainError("payee_account_missing", "该补贴拨付至单位账户：请先填写单位开户行和银行账号")
     # A returned application is quoted again: the history may have changed meanwhile.
     for line in locked.lines.select_for_update():

@@ -57,7 +57,7 @@ def application_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "may_publish": has_capability(request.user, "funds.review") and application.status == "reviewed",
             "may_edit": has_capability(request.user, "funds.apply")
             and application.status in {"draft", "returned"},
-            "paid_to_unit": config.payee_for(application.benefit) == "organisation",
+            "paid_to_unit": config.payee_for(application.policy, application.benefit) == "organisation",
             "materials": [
                 {**item, "ok": bool(application.checklist.get(item["code"]))}
                 for item in config.checklist_for(application.benefit)

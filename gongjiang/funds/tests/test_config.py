@@ -144,15 +144,6 @@ UNIT_BENEFITS = [
     ("huzhou", "huzhou-2021", "china_skills_award", "湖州市人才发展专项资金", "person"),
 ]
 
-# Paid into the apprentice's account (`payee` is per benefit code in data/benefits.yaml, and
-# 新民社发〔2025〕13号's apprentice_subsidy is the person's) although 台人社发〔2021〕17号 三(一)3 "给予企业"
-# and 湖州 意见 二(五)9 pay the enterprise: the payee would need the pack, which the services do not
-# pass to `config.payee_for` yet.
-PAYEE_DIFFERS_FROM_BENEFICIARY = {
-    ("huzhou-2021", "apprentice_subsidy"),
-    ("taierzhuang-2021", "apprentice_subsidy"),
-}
-
 
 def test_every_benefit_of_every_installed_pack_can_be_applied_for():
     from gongjiang.policy.loader import installed_packs
@@ -170,15 +161,11 @@ def test_every_benefit_of_every_installed_pack_can_be_applied_for():
         data = config.jurisdiction_config(pack.jurisdiction)
         fund = (data["benefits"].get(pack.id) or {}).get(benefit)
         assert fund in {row["code"] for row in data["fund_sources"]}, f"{where}: 无资金来源"
-        # ... it has its 4.1 checklist and payee here and its payment keys in its pack
+        # ... it has its 4.1 checklist here and its payment keys in its pack
         assert config.checklist_for(benefit), f"{where}: 无申请材料"
         assert config.payment_key_templates(pack.id, benefit), f"{where}: 无支付键"
         # ... and a unit's benefit is paid into the unit's account, a person's into the person's
-        paid_to_unit = config.payee_for(benefit) == "organisation"
-        if (pack.id, benefit) in PAYEE_DIFFERS_FROM_BENEFICIARY:
-            assert (spec.beneficiary, paid_to_unit) == ("organisation", False), where
-        else:
-            assert paid_to_unit == (spec.beneficiary == "organisation"), f"{where}: 收款方与受益对象不符"
+        assert config.payee_for(pack.id, benefit) == spec.beneficiary, where
 
 
 @pytest.mark.parametrize(("jurisdiction", "policy", "benefit", "fund", "payee"), UNIT_BENEFITS)
@@ -198,7 +185,17 @@ def test_each_unit_and_award_benefit_is_in_its_pack_and_paid_by_a_fund(
     assert spec.payment_keys == config.payment_key_templates(policy, benefit)
     assert spec.payment_keys
     assert config.checklist_for(benefit)
-    assert config.payee_for(benefit) == payee
+    assert config.payee_for(policy, benefit) == payee
+
+
+def test_the_apprenticeship_subsidy_is_paid_to_whom_each_document_says():
+    # 新民社发〔2025〕13号 附件3 备注4: the apprentice's; 湖州 意见 二(五)9 and 台人社发〔2021〕17号 三(一)3
+    # "给予企业": the enterprise's, although the benefit code is the same
+    assert config.payee_for("lanzhou-xinqu-2025", "apprentice_subsidy") == "person"
+    assert config.payee_for("huzhou-2021", "apprentice_subsidy") == "organisation"
+    assert config.payee_for("taierzhuang-2021", "apprentice_subsidy") == "organisation"
+    with pytest.raises(DomainError, match="没有补贴项目"):
+        config.payee_for("huzhou-2021", "training_subsidy")
 
 
 def test_every_mapping_of_every_jurisdiction_names_a_configured_benefit_of_an_installed_pack():
