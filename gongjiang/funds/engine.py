@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
+
 from gongjiang.policy.quote import QuoteInputError, quote_many
 
 from .choices import LineStatus
@@ -25,15 +27,18 @@ def history_for(
     record: str = "",
     exclude_line_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """What the beneficiary already received: a person's lines; for the unit's own line of a benefit
-    paid per talent record (a studio's grant) that record's lines; otherwise the unit's own lines
-    (an enterprise's yearly cap, a base "once per unit")."""
+    """What the beneficiary already received: for a benefit paid per talent record (a studio's grant,
+    a prize of one result) that record's lines and the person's own; else a person's lines, or the
+    unit's own lines (an enterprise's yearly cap, a base "once per unit")."""
     from .models import ApplicationLine
 
-    if person_id is not None:
+    if record:
+        # paid per record: what was paid for the record (whoever received it: 上虞's studio grant and
+        # its master's share are one sum), and a person's own history as well
+        either = Q(record=record) | Q(person_id=person_id) if person_id is not None else Q(record=record)
+        lines = ApplicationLine.objects.filter(either, status__in=COUNTED)
+    elif person_id is not None:
         lines = ApplicationLine.objects.filter(person_id=person_id, status__in=COUNTED)
-    elif record:
-        lines = ApplicationLine.objects.filter(person__isnull=True, status__in=COUNTED, record=record)
     else:
         kind = organisation._meta.model_name  # "enterprise" | "institution"
         lines = ApplicationLine.objects.filter(

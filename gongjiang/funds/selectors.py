@@ -510,7 +510,7 @@ def record_requests(user: Any, kind: str, record: Any) -> list[RecordRequest]:
                 facts=row.facts,
                 person_id=person.pk if for_person else None,
                 organisation=None if for_person else unit,
-                record="" if for_person else record_key(kind, record),
+                record=record_key(kind, record),
             )
         jurisdiction_id = (
             record.competition.jurisdiction_id if kind == "competition_result" else record.jurisdiction_id

@@ -135,6 +135,10 @@ def test_a_shangyu_studio_gives_its_grants_and_says_which_cannot_be_applied_for(
         actor=sy.clerk, application=application, bank_name="农业银行上虞支行", bank_account="6228481234567890"
     )
     services.application_submit(actor=sy.clerk, application=application, today=dt.date(2025, 12, 22))
+    # then the grant, quoted again at submission, is the rest of the one sum (三、（四）22 "一次性3万元
+    # 开办经费（其中20%可奖励给领办的技能大师个人）"): 30000 − the master's 6000 = 24000
+    line.refresh_from_db()
+    assert line.engine_amount == Decimal("24000.00")
     services.line_review(actor=sy.reviewer, line=line, approve=True)
     # then "the same thing" is the studio
     assert PaymentKey.objects.get(instalment__schedule__line=line).key == (
@@ -377,3 +381,11 @@ def test_each_studio_of_an_enterprise_gets_its_own_opening_grant(sy):
         if r.benefit == "master_studio_opening_grant"
     )
     assert again.quote["amount"] == "0.00"
+    # and the first studio, having had the whole 3万元, gets no separate master's share (its 20% was in it)
+    share = next(
+        r
+        for r in selectors.record_requests(sy.clerk, "studio", first)
+        if r.benefit == "master_studio_master_share"
+    )
+    assert share.quote["amount"] == "0.00"
+    assert [reason["code"] for reason in share.quote["reasons"]] == ["already_received"]

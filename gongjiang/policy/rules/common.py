@@ -3,7 +3,8 @@
 - `choice`: the amount (or range) of the parameter picked by one fact's value
   (`fact`, `params: {value: path}`), or a single `param` when no fact picks; optional `once`
   (paid at most once per beneficiary, `once_by` facts narrowing "the same thing"), `schedule`
-  (`{every_months, instalments}` splitting the amount) and `multiplier` (a ratio parameter).
+  (`{every_months, instalments}` splitting the amount), `multiplier` (a ratio parameter) and
+  `less_paid` (benefits sharing one sum with this one: what they already paid is deducted).
 - `per_unit`: a per-person (or per-group) amount times a count fact, with an optional minimum count
   (`threshold_param`), complete groups only (`group_size_param`), and a yearly cap per organisation
   (`annual_cap_param`) applied after the groups, against what was already paid this year.
@@ -81,6 +82,15 @@ def choice(ctx: RuleContext) -> Decision:
                 high * (ratio.amount or 1) if high is not None else None,
             )
         ctx.step(f"按 {ratio.amount} 倍计", total, ratio.reference)
+    earlier = sum((item.amount for item in ctx.paid(ctx.cfg("less_paid", []))), Decimal(0))
+    if earlier:
+        # Two benefits sharing one sum (上虞 三、（四）22: the master's 20% is part of the studio's
+        # 3万元): what the other already paid comes off this one.
+        total -= earlier
+        ctx.step("扣除同一笔经费中已另行发放的部分", -earlier, ctx.benefit.citation)
+        if total <= 0:
+            ctx.refuse("already_received", ctx.benefit.citation)
+            return ctx.decision
     ctx.decision.amount = fen(total)
     apply_schedule(ctx, ctx.decision.amount, ctx.cfg("schedule"))
     return ctx.decision
