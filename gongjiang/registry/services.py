@@ -23,13 +23,13 @@ from gongjiang.core.pii import (
     encrypt,
     keyed_hash,
     mask_bank_account,
-    mask_id_number,
     mask_phone,
     reveal_purpose_text,
 )
 from gongjiang.core.validation import validated
 
 from .choices import ListState
+from .identifiers import set_identifiers
 from .models import (
     Enterprise,
     Institution,
@@ -88,21 +88,6 @@ def _apply(instance: Any, changes: dict[str, Any], editable: frozenset[str]) -> 
 def _require_reason(reason: str) -> None:
     if not reason.strip():
         raise DomainError("reason_required", "必须填写原因")
-
-
-def set_identifiers(record: Person | Teacher, *, id_number: str, phone: str) -> None:
-    """Fill the hashed, encrypted and masked identifier fields of an unsaved record (no audit: the
-    caller saves and audits it, or bulk-loads demo data)."""
-    parsed = resident_id_parse(id_number)
-    record.id_number_hash = keyed_hash(parsed.number)
-    record.id_number_encrypted = encrypt(parsed.number)
-    record.id_number_masked = mask_id_number(parsed.number)
-    clean_phone = phone_clean(phone)
-    record.phone_encrypted = encrypt(clean_phone)
-    record.phone_masked = mask_phone(clean_phone)
-    if isinstance(record, Person):
-        record.birth_date = parsed.birth_date
-        record.sex = parsed.sex
 
 
 def _update(

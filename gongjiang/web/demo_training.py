@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from gongjiang.catalog.models import CertificateType, Occupation, SkillLevel, StartupCourse
 from gongjiang.core.uploads import check_upload
+from gongjiang.registry.identifiers import set_identifiers
 from gongjiang.registry.models import Person, PersonCertificate, Teacher
-from gongjiang.registry.services import set_identifiers
 from gongjiang.training.choices import (
     AttendanceMethod,
     ClassLevel,
