@@ -15,6 +15,7 @@ import yaml
 
 from gongjiang.core.errors import DomainError
 from gongjiang.policy.loader import installed_packs
+from gongjiang.policy.model import Benefit
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -44,21 +45,25 @@ def checklist_for(benefit: str) -> list[dict[str, str]]:
     return list(_benefit(benefit).get("checklist", []))
 
 
+def pack_benefit(policy: str, benefit: str) -> Benefit | None:
+    """The benefit as its installed pack defines it, or None (unknown pack or benefit)."""
+    pack = installed_packs().get(policy)
+    return pack.benefits.get(benefit) if pack else None
+
+
 def payee_for(policy: str, benefit: str) -> str:
     """Whose account a line pays: the pack's beneficiary. `organisation` is the applying unit's
     account (a studio's grant, an enterprise's reward, a base paid per trainee); `person` the
     person's. By pack, not by benefit code: 兰州新区's apprenticeship subsidy is the apprentice's,
     湖州's and 台儿庄's the enterprise's."""
-    pack = installed_packs().get(policy)
-    spec = pack.benefits.get(benefit) if pack else None
+    spec = pack_benefit(policy, benefit)
     if spec is None:
         raise DomainError("benefit_not_configured", f"政策包 {policy} 没有补贴项目 {benefit}")
     return spec.beneficiary
 
 
 def payment_key_templates(policy: str, benefit: str) -> tuple[str, ...]:
-    pack = installed_packs().get(policy)
-    spec = pack.benefits.get(benefit) if pack else None
+    spec = pack_benefit(policy, benefit)
     if spec is None or not spec.payment_keys:
         raise DomainError(
             "benefit_not_configured", f"补贴项目 {policy}/{benefit} 的政策包尚未定义支付键，不能申请"

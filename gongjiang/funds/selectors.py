@@ -475,7 +475,6 @@ def record_key(kind: str, record: Any) -> str:
 def record_requests(user: Any, kind: str, record: Any) -> list[RecordRequest]:
     """The record's quote requests, each quoted by the engine with the beneficiary's history, its
     fund (or why it has none) and any application already started from it."""
-    from gongjiang.policy.loader import installed_packs
 
     from . import config, engine
     from .models import BenefitFunding
@@ -483,8 +482,7 @@ def record_requests(user: Any, kind: str, record: Any) -> list[RecordRequest]:
     person, unit = record_parties(kind, record)
     rows = []
     for index, request in enumerate(record.facts_for_policy()):
-        pack = installed_packs().get(request["policy"])
-        spec = pack.benefits.get(request["benefit"]) if pack else None
+        spec = config.pack_benefit(request["policy"], request["benefit"])
         for_person = spec is None or spec.beneficiary == "person"
         applicant = person if for_person else unit
         applicant_kind = "person" if for_person else (unit._meta.model_name if unit is not None else "")

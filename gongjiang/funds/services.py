@@ -349,10 +349,7 @@ def application_payee_account_set(
 
 
 def _level_label(application: Application, facts: dict[str, Any]) -> str:
-    from gongjiang.policy.loader import installed_packs
-
-    pack = installed_packs().get(application.policy)
-    benefit = pack.benefits.get(application.benefit) if pack else None
+    benefit = config.pack_benefit(application.policy, application.benefit)
     for name in ("level", "certificate", "rank"):
         if name in facts and benefit is not None and name in benefit.facts:
             spec = benefit.facts[name]
@@ -996,10 +993,7 @@ def batch_create(
 
 
 def _purpose(line: ApplicationLine, instalment: Instalment) -> str:
-    from gongjiang.policy.loader import installed_packs
-
-    pack = installed_packs().get(line.application.policy)
-    benefit = pack.benefits.get(line.benefit) if pack else None
+    benefit = config.pack_benefit(line.application.policy, line.benefit)
     label = benefit.label if benefit else line.benefit
     return f"{label} {instalment.due_month}"[:120]
 
